@@ -1,0 +1,39 @@
+import type { NextFunction, Request, Response } from 'express';
+import { renderRejection } from 'bulwark';
+import type { BulwarkError } from 'bulwark';
+
+/** Replaces bulwark's default `{"detail": ...}` answer for a rejected request. */
+export type ExpressOnReject = (
+  error: BulwarkError,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+) => void;
+
+/** Options every Express middleware of bulwark accepts. */
+export interface ExpressRejectOptions {
+  /** Called instead of sending the default JSON rejection. Default: send `{"detail": ...}` with the error's status and headers. */
+  readonly onReject?: ExpressOnReject;
+}
+
+/** Sends a rejection the shared way, or hands it to the app's `onReject`. */
+export function rejectExpress(
+  error: BulwarkError,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  onReject: ExpressOnReject | undefined,
+): void {
+  if (onReject !== undefined) {
+    onReject(error, req, res, next);
+    return;
+  }
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const r = renderRejection(error);
+  res.status(r.status);
+  for (const [name, value] of Object.entries(r.headers)) res.setHeader(name, value);
+  res.end(r.body);
+}

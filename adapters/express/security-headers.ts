@@ -1,0 +1,35 @@
+import type { RequestHandler } from 'express';
+import { applySecurityHeaders, compileSecurityHeaders } from 'bulwark';
+import type { SecurityHeadersOptions } from 'bulwark';
+import { nodeResponseHeaders } from '../shared/node-headers.js';
+
+/** Options for the Express `securityHeaders` middleware. */
+export interface ExpressSecurityHeadersOptions extends SecurityHeadersOptions {
+  /** Remove Express's `X-Powered-By: Express`, which advertises the stack to scanners. Default: `true`. */
+  readonly removePoweredBy?: boolean;
+}
+
+/**
+ * Security response headers on every response that passes through: mount it first, before
+ * routers, CORS and error handlers, so 404s, thrown errors, preflights and bulwark's own
+ * 413/429 answers carry them too. Mounted again on a route, it replaces what the global one
+ * set for that route (`false` removes them); a header the app set itself is never
+ * overwritten.
+ */
+export function securityHeaders(
+  options: ExpressSecurityHeadersOptions | false = {},
+): RequestHandler {
+  let removePoweredBy = false;
+  let headerOptions: SecurityHeadersOptions | false = false;
+  if (options !== false) {
+    const { removePoweredBy: remove = true, ...rest } = options;
+    removePoweredBy = remove;
+    headerOptions = rest;
+  }
+  const compiled = compileSecurityHeaders(headerOptions);
+  return (_req, res, next) => {
+    if (removePoweredBy) res.removeHeader('X-Powered-By');
+    applySecurityHeaders(res, nodeResponseHeaders, compiled);
+    next();
+  };
+}

@@ -1,0 +1,5 @@
+// bulwark/koa: translation between Koa and the bulwark core.
+export { securityHeaders } from './koa/security-headers.js';
+export type { KoaSecurityHeadersOptions } from './koa/security-headers.js';
+export { rejectKoa } from './koa/reject.js';
+export type { KoaOnReject, KoaRejectOptions } from './koa/reject.js';

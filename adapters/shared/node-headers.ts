@@ -1,0 +1,11 @@
+import type { ServerResponse } from 'node:http';
+import type { HeaderAccess } from 'bulwark';
+
+/** Header access on Node's own response object, which Express and Koa both expose. */
+export const nodeResponseHeaders: HeaderAccess<ServerResponse> = {
+  get: (res, name) => res.getHeader(name),
+  set: (res, name, value) => res.setHeader(name, value),
+  remove: (res, name) => {
+    res.removeHeader(name);
+  },
+};

@@ -1,0 +1,3 @@
+// bulwark/redis: the Redis-backed stores. ioredis is an optional peer dependency and is
+// imported only from this entry point, so `bulwark` itself never loads it.
+export {};

@@ -1,0 +1,57 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import cors from 'cors';
+import express from 'express';
+import type { RequestHandler } from 'express';
+import { BulwarkError } from 'bulwark';
+import { rejectExpress, securityHeaders } from 'bulwark/express';
+import type { AppSpec, MiddlewareSpec, ReplySpec, RunningApp } from '../types.js';
+import { listen } from './listen.js';
+
+function middleware(spec: MiddlewareSpec): RequestHandler {
+  switch (spec.kind) {
+    case 'securityHeaders':
+      return securityHeaders(spec.options);
+    case 'cors':
+      return cors();
+  }
+}
+
+function handler(reply: ReplySpec): RequestHandler {
+  return (req, res, next) => {
+    switch (reply.kind) {
+      case 'json':
+        res.status(reply.status ?? 200).json(reply.body);
+        return;
+      case 'throw':
+        throw Object.assign(
+          new Error('route failed'),
+          reply.status === undefined ? {} : { status: reply.status },
+        );
+      case 'stream':
+        res.type('text/plain');
+        Readable.from(reply.chunks).pipe(res);
+        return;
+      case 'set-header':
+        res.setHeader(reply.name, reply.value);
+        res.json(reply.body);
+        return;
+      case 'reject':
+        rejectExpress(new BulwarkError(reply.error), req, res, next, undefined);
+        return;
+    }
+  };
+}
+
+export async function startExpress(spec: AppSpec): Promise<RunningApp> {
+  const app = express();
+  for (const m of spec.use) app.use(middleware(m));
+  for (const route of spec.routes) {
+    const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
+    app[method](route.path, ...(route.use ?? []).map(middleware), handler(route.reply));
+  }
+  return listen(createServer(app));
+}
+
+export type { AddressInfo };

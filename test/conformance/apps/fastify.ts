@@ -1,0 +1,66 @@
+import { Readable } from 'node:stream';
+import fastifyCors from '@fastify/cors';
+import Fastify from 'fastify';
+import type { FastifyContextConfig, FastifyInstance } from 'fastify';
+import { BulwarkError } from 'bulwark';
+import { rejectFastify, securityHeaders } from 'bulwark/fastify';
+import type { AppSpec, MiddlewareSpec, ReplySpec, RunningApp } from '../types.js';
+
+async function register(app: FastifyInstance, spec: MiddlewareSpec): Promise<void> {
+  switch (spec.kind) {
+    case 'securityHeaders':
+      // A global `false` means "registered, but no headers", which is global: false here.
+      await app.register(
+        securityHeaders,
+        spec.options === false ? { global: false } : (spec.options ?? {}),
+      );
+      return;
+    case 'cors':
+      await app.register(fastifyCors);
+      return;
+  }
+}
+
+/** Route-level middleware becomes route config, the Fastify way. */
+function routeConfig(use: readonly MiddlewareSpec[]): FastifyContextConfig {
+  const config: FastifyContextConfig = {};
+  for (const m of use) {
+    if (m.kind === 'securityHeaders') config.securityHeaders = m.options ?? {};
+  }
+  return config;
+}
+
+export async function startFastify(spec: AppSpec): Promise<RunningApp> {
+  const app = Fastify({ logger: false });
+  for (const m of spec.use) await register(app, m);
+  for (const r of spec.routes) {
+    const reply: ReplySpec = r.reply;
+    app.route({
+      method: r.method,
+      url: r.path,
+      config: routeConfig(r.use ?? []),
+      handler: async (request, res) => {
+        switch (reply.kind) {
+          case 'json':
+            return res.code(reply.status ?? 200).send(reply.body);
+          case 'throw':
+            throw Object.assign(
+              new Error('route failed'),
+              reply.status === undefined ? {} : { statusCode: reply.status },
+            );
+          case 'stream':
+            return res.type('text/plain').send(Readable.from(reply.chunks));
+          case 'set-header':
+            return res.header(reply.name, reply.value).send(reply.body);
+          case 'reject':
+            await rejectFastify(new BulwarkError(reply.error), request, res, undefined);
+            return res;
+        }
+      },
+    });
+  }
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}

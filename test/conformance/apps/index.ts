@@ -1,0 +1,3 @@
+export { startExpress } from './express.js';
+export { startKoa } from './koa.js';
+export { startFastify } from './fastify.js';

@@ -1,0 +1,71 @@
+import { createServer } from 'node:http';
+import { Readable } from 'node:stream';
+import cors from '@koa/cors';
+import Koa from 'koa';
+import type { Middleware } from 'koa';
+import { BulwarkError } from 'bulwark';
+import { rejectKoa, securityHeaders } from 'bulwark/koa';
+import type { AppSpec, MiddlewareSpec, ReplySpec, RouteSpec, RunningApp } from '../types.js';
+import { listen } from './listen.js';
+
+function middleware(spec: MiddlewareSpec): Middleware {
+  switch (spec.kind) {
+    case 'securityHeaders':
+      return securityHeaders(spec.options);
+    case 'cors':
+      return cors();
+  }
+}
+
+function handler(reply: ReplySpec): Middleware {
+  return async (ctx) => {
+    switch (reply.kind) {
+      case 'json':
+        ctx.status = reply.status ?? 200;
+        ctx.body = reply.body;
+        return;
+      case 'throw':
+        throw Object.assign(
+          new Error('route failed'),
+          reply.status === undefined ? {} : { status: reply.status },
+        );
+      case 'stream':
+        ctx.type = 'text/plain';
+        ctx.body = Readable.from(reply.chunks);
+        return;
+      case 'set-header':
+        ctx.set(reply.name, reply.value);
+        ctx.body = reply.body;
+        return;
+      case 'reject':
+        await rejectKoa(new BulwarkError(reply.error), ctx, undefined);
+        return;
+    }
+  };
+}
+
+/** A minimal router: Koa has none built in, and the harness must not depend on one. */
+function route(spec: RouteSpec): Middleware {
+  const chain = [...(spec.use ?? []).map(middleware), handler(spec.reply)];
+  return async (ctx, next) => {
+    if (ctx.method !== spec.method || ctx.path !== spec.path) {
+      await next();
+      return;
+    }
+    const run = async (i: number): Promise<void> => {
+      const m = chain[i];
+      if (m !== undefined) await m(ctx, () => run(i + 1));
+    };
+    await run(0);
+  };
+}
+
+export async function startKoa(spec: AppSpec): Promise<RunningApp> {
+  const app = new Koa();
+  app.silent = true;
+  for (const m of spec.use) app.use(middleware(m));
+  for (const r of spec.routes) app.use(route(r));
+  // Koa's callback returns a promise per request; Node's listener ignores it by design.
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises
+  return listen(createServer(app.callback()));
+}

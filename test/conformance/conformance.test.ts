@@ -1,0 +1,5 @@
+import { runConformance } from './runner.js';
+import { securityHeaderScenarios } from './scenarios/security-headers.js';
+
+// Every capability adds its scenario list here; each runs on Express, Koa and Fastify.
+runConformance('security headers', securityHeaderScenarios);

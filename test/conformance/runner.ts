@@ -1,0 +1,53 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { http } from '../helpers/http.js';
+import { startExpress, startFastify, startKoa } from './apps/index.js';
+import { FRAMEWORKS } from './types.js';
+import type { AppSpec, Framework, RunningApp, Scenario } from './types.js';
+
+const starters: Record<Framework, (spec: AppSpec) => Promise<RunningApp>> = {
+  express: startExpress,
+  koa: startKoa,
+  fastify: startFastify,
+};
+
+/**
+ * Runs one scenario list against a real Express, Koa and Fastify app each, over real HTTP
+ * on 127.0.0.1. The same request must get the same status, headers and body everywhere.
+ */
+export function runConformance(title: string, scenarios: readonly Scenario[]): void {
+  describe.each(FRAMEWORKS)(`${title} on %s`, (framework) => {
+    const running = new Map<AppSpec, Promise<RunningApp>>();
+    const appFor = (spec: AppSpec): Promise<RunningApp> => {
+      let app = running.get(spec);
+      if (app === undefined) {
+        app = starters[framework](spec);
+        running.set(spec, app);
+      }
+      return app;
+    };
+    afterAll(async () => {
+      await Promise.all([...running.values()].map(async (app) => (await app).close()));
+    });
+
+    for (const scenario of scenarios) {
+      it.skipIf(scenario.skip?.includes(framework) ?? false)(scenario.name, async () => {
+        const app = await appFor(scenario.app);
+        const res = await http(app.url + scenario.request.path, {
+          method: scenario.request.method,
+          ...(scenario.request.headers === undefined ? {} : { headers: scenario.request.headers }),
+          ...(scenario.request.body === undefined ? {} : { body: scenario.request.body }),
+        });
+        expect(res.status, `status for ${scenario.request.method} ${scenario.request.path}`).toBe(
+          scenario.expect.status,
+        );
+        for (const [name, value] of Object.entries(scenario.expect.headers ?? {})) {
+          const got = res.headers[name.toLowerCase()];
+          expect(got ?? null, `header ${name}`).toEqual(value);
+        }
+        if (scenario.expect.json !== undefined)
+          expect(JSON.parse(res.text)).toEqual(scenario.expect.json);
+        if (scenario.expect.text !== undefined) expect(res.text).toBe(scenario.expect.text);
+      });
+    }
+  });
+}

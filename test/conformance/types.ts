@@ -1,0 +1,78 @@
+import type { BulwarkErrorOptions, SecurityHeadersOptions } from 'bulwark';
+
+/** The frameworks every scenario runs on. */
+export const FRAMEWORKS = ['express', 'koa', 'fastify'] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+
+/**
+ * A bulwark (or companion) middleware, described without naming a framework. Each app
+ * builder in ./apps translates it into its framework's adapter. A capability adds its kind
+ * here and one case to each builder.
+ */
+export type MiddlewareSpec =
+  | { readonly kind: 'securityHeaders'; readonly options?: SecurityHeadersOptions | false }
+  /** The framework's usual CORS package (cors, @koa/cors, @fastify/cors), allowing every origin. */
+  | { readonly kind: 'cors' };
+
+/** What a route handler does. */
+export type ReplySpec =
+  | { readonly kind: 'json'; readonly status?: number; readonly body: unknown }
+  /** Throws an Error (with `status` as Koa's/Express's http-errors do when given). */
+  | { readonly kind: 'throw'; readonly status?: number }
+  /** Streams the chunks as text/plain. */
+  | { readonly kind: 'stream'; readonly chunks: readonly string[] }
+  /** Sets a header itself, then answers JSON. */
+  | {
+      readonly kind: 'set-header';
+      readonly name: string;
+      readonly value: string;
+      readonly body: unknown;
+    }
+  /** Rejects through the adapter's shared rejection renderer. */
+  | { readonly kind: 'reject'; readonly error: BulwarkErrorOptions };
+
+export interface RouteSpec {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly path: string;
+  readonly reply: ReplySpec;
+  /** Route-level middleware (Express/Koa: mounted on the route; Fastify: route `config`). */
+  readonly use?: readonly MiddlewareSpec[];
+}
+
+/** One app: global middleware in order, then routes. Scenarios that share an AppSpec object share one server. */
+export interface AppSpec {
+  readonly use: readonly MiddlewareSpec[];
+  readonly routes: readonly RouteSpec[];
+}
+
+export interface ScenarioRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers?: Readonly<Record<string, string | readonly string[]>>;
+  readonly body?: string | Buffer;
+}
+
+export interface ScenarioExpect {
+  readonly status: number;
+  /** Expected header values (case-insensitive names); `null` means the header must be absent. */
+  readonly headers?: Readonly<Record<string, string | null>>;
+  /** Expected JSON body (deep equality). */
+  readonly json?: unknown;
+  /** Expected body text (exact). */
+  readonly text?: string;
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly app: AppSpec;
+  readonly request: ScenarioRequest;
+  readonly expect: ScenarioExpect;
+  /** Frameworks this scenario does not apply to, with the reason in `name`. Default: none. */
+  readonly skip?: readonly Framework[];
+}
+
+/** A running app on 127.0.0.1. */
+export interface RunningApp {
+  readonly url: string;
+  close(): Promise<void>;
+}
