@@ -16,7 +16,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/setup/redis-global.ts'],
+    globalSetup: ['test/setup/build-global.ts', 'test/setup/redis-global.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 20_000,

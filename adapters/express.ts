@@ -1,4 +1,9 @@
-// bulwark/express: translation between Express and the bulwark core.
+/**
+ * Express middleware: translation between Express and the bulwark core.
+ *
+ * @packageDocumentation
+ * @module bulwark/express
+ */
 export { securityHeaders } from './express/security-headers.js';
 export type { ExpressSecurityHeadersOptions } from './express/security-headers.js';
 export { rejectExpress } from './express/reject.js';

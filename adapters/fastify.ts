@@ -1,4 +1,9 @@
-// bulwark/fastify: translation between Fastify and the bulwark core.
+/**
+ * Fastify plugins: translation between Fastify and the bulwark core.
+ *
+ * @packageDocumentation
+ * @module bulwark/fastify
+ */
 export { securityHeaders } from './fastify/security-headers.js';
 export type { FastifySecurityHeadersOptions } from './fastify/security-headers.js';
 export { rejectFastify } from './fastify/reject.js';

@@ -1,3 +1,9 @@
+/**
+ * The framework-agnostic core: every security decision, on plain values.
+ *
+ * @packageDocumentation
+ * @module bulwark
+ */
 export { BulwarkError, isBulwarkError } from './errors.js';
 export type { BulwarkErrorCode, BulwarkErrorOptions } from './errors.js';
 export { renderRejection } from './render.js';

@@ -1,3 +1,7 @@
-// bulwark/redis: the Redis-backed stores. ioredis is an optional peer dependency and is
-// imported only from this entry point, so `bulwark` itself never loads it.
+/**
+ * Redis-backed stores. ioredis is an optional peer dependency, imported only here.
+ *
+ * @packageDocumentation
+ * @module bulwark/redis
+ */
 export {};

@@ -5,7 +5,7 @@
  */
 export function maskUrlCredentials(url: string): string {
   return url.replace(
-    /^([a-z][a-z0-9+.-]*:\/\/)([^@/?#]*)@/i,
+    /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i,
     (_m, scheme: string, userinfo: string) => {
       const colon = userinfo.indexOf(':');
       if (colon === -1) return `${scheme}***@`;

@@ -1,0 +1,30 @@
+import { createServer } from 'node:http';
+import express from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import { securityHeaders } from 'bulwark/express';
+import { listen } from '../../conformance/apps/listen.js';
+import type { RunningApp } from '../../conformance/types.js';
+import { http } from '../../helpers/http.js';
+
+let app: RunningApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+describe('express securityHeaders', () => {
+  it.each([
+    [{}, undefined],
+    [{ removePoweredBy: false }, 'Express'],
+  ])('X-Powered-By with %o is %s', async (options, expected) => {
+    const a = express();
+    a.use(securityHeaders(options));
+    a.get('/x', (_req, res) => res.json({}));
+    app = await listen(createServer(a));
+    expect((await http(`${app.url}/x`)).headers['x-powered-by']).toBe(expected);
+  });
+
+  it('throws at creation on bad options', () => {
+    expect(() => securityHeaders({ xFrameOptions: 'DENY\r\n' })).toThrow(/X-Frame-Options/);
+  });
+});
