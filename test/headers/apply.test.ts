@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { applySecurityHeaders, compileSecurityHeaders, securityHeadersForError } from 'bulwark';
 import type { HeaderAccess } from 'bulwark';
 
-type Target = { h: Map<string, string> };
+interface Target {
+  h: Map<string, string>;
+}
 const access: HeaderAccess<Target> = {
   get: (t, n) => t.h.get(n.toLowerCase()),
   set: (t, n, v) => t.h.set(n.toLowerCase(), v),
