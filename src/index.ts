@@ -7,3 +7,4 @@ export type { BulwarkConfig, RateLimitBackend } from './config.js';
 export * from './headers/index.js';
 export { maskUrlCredentials } from './util/mask-url.js';
 export * from './body/index.js';
+export * from './webhook/index.js';
