@@ -18,3 +18,5 @@ export type {
   WebhookSecrets,
   WebhookVerdict,
 } from './types.js';
+export { createWebhookReceiver } from './receiver.js';
+export type { WebhookReceipt, WebhookReceiver, WebhookReceiverOptions } from './receiver.js';
