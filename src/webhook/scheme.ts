@@ -40,6 +40,8 @@ export interface WebhookScheme {
   readonly unsignedWhenNoSecret: boolean;
   /** The headers a sender attaches, for explanations and `--help`. */
   readonly expects: string;
+  /** Lower-case names of every header this scheme reads. */
+  readonly headerNames: readonly string[];
   /** Key bytes for a secret given as a string; throws a TypeError saying what to write. */
   keyBytes(secret: string): Buffer;
   /** Parses the signature headers; never throws. */

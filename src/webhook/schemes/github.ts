@@ -18,6 +18,7 @@ export const githubScheme: WebhookScheme = {
   hasDeliveryId: true,
   unsignedWhenNoSecret: false,
   expects: 'X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>; X-GitHub-Delivery: <id>',
+  headerNames: [SIGNATURE, DELIVERY],
   keyBytes: (secret) => utf8Key('github', secret),
   parse(headers, maxHeaderLength) {
     const value = required(readHeader(headers, SIGNATURE, maxHeaderLength), SIGNATURE);

@@ -24,6 +24,7 @@ export function missionControlScheme(headerName?: string): WebhookScheme {
     hasDeliveryId: false,
     unsignedWhenNoSecret: true,
     expects: `${display}: sha256=<hex HMAC-SHA256 of the raw body>`,
+    headerNames: names,
     keyBytes: (secret) => utf8Key('mission-control', secret),
     parse(headers: HeaderBag, maxHeaderLength: number): ParseResult {
       for (const name of names) {

@@ -16,6 +16,7 @@ export const slackScheme: WebhookScheme = {
   unsignedWhenNoSecret: false,
   expects:
     'X-Slack-Request-Timestamp: <unix seconds>; X-Slack-Signature: v0=<hex HMAC-SHA256 of "v0:timestamp:body">',
+  headerNames: [TIMESTAMP, SIGNATURE],
   keyBytes: (secret) => utf8Key('slack', secret),
   parse(headers, maxHeaderLength) {
     const ts = required(

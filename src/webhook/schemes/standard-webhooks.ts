@@ -23,6 +23,7 @@ export const standardWebhooksScheme: WebhookScheme = {
   unsignedWhenNoSecret: false,
   expects:
     'webhook-id: <id>; webhook-timestamp: <unix seconds>; webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body"> (space-separated)',
+  headerNames: [ID, TIMESTAMP, SIGNATURE],
   keyBytes(secret) {
     const b64 = secret.startsWith(WHSEC) ? secret.slice(WHSEC.length) : secret;
     const key = BASE64.test(b64) ? Buffer.from(b64, 'base64') : Buffer.alloc(0);

@@ -16,6 +16,7 @@ export const stripeScheme: WebhookScheme = {
   hasDeliveryId: false,
   unsignedWhenNoSecret: false,
   expects: 'Stripe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">',
+  headerNames: [SIGNATURE],
   keyBytes: (secret) => utf8Key('stripe', secret),
   parse(headers, maxHeaderLength) {
     const value = required(readHeader(headers, SIGNATURE, maxHeaderLength), SIGNATURE);
