@@ -60,118 +60,151 @@ function read(stream: Readable, headers: HeaderBag, settings: BodyReaderSettings
   if (declared > limit) return Promise.reject(payloadTooLarge(limit));
 
   return new Promise<Buffer>((resolve, reject) => {
-    const decoder = framing.encoding === undefined ? undefined : decoderFor(framing.encoding);
-    const chunks: Buffer[] = [];
-    let held = 0; // bytes kept (decoded bytes when inflating): never above `limit`
-    let wire = 0; // bytes received from the client
-    let wireEnded = false;
-    let done = false;
+    new BodyRead(stream, framing, settings, resolve, reject).start();
+  });
+}
 
-    const timer = setTimeout(() => {
-      finish(bodyTimeout());
-    }, settings.timeoutMs);
-    timer.unref();
+/**
+ * One body being read. A class rather than closures: the handlers live on the prototype
+ * and are bound once per read, which keeps the per-request cost at a few allocations.
+ */
+class BodyRead {
+  readonly #stream: Readable;
+  readonly #declared: number;
+  readonly #limit: number;
+  readonly #decoder: Transform | undefined;
+  readonly #resolve: (body: Buffer) => void;
+  readonly #reject: (error: Error) => void;
+  readonly #chunks: Buffer[] = [];
+  readonly #timer: NodeJS.Timeout;
+  #held = 0; // bytes kept (decoded bytes when inflating): never above `limit`
+  #wire = 0; // bytes received from the client
+  #wireEnded = false;
+  #done = false;
+  readonly #onWire = this.onWire.bind(this);
+  readonly #onWireEnd = this.onWireEnd.bind(this);
+  readonly #onWireError = this.onWireError.bind(this);
+  readonly #onWireClose = this.onWireClose.bind(this);
+  readonly #onDecoded = this.keep.bind(this);
+  readonly #onDecodedEnd = this.finish.bind(this, undefined);
+  readonly #onDecoderError = this.onDecoderError.bind(this);
 
-    function cleanup(): void {
-      clearTimeout(timer);
-      stream.removeListener('data', onWire);
-      stream.removeListener('end', onWireEnd);
-      stream.removeListener('error', onWireError);
-      stream.removeListener('close', onWireClose);
-      stream.on('error', ignore);
-      if (decoder !== undefined) {
-        decoder.removeListener('data', onDecoded);
-        decoder.removeListener('end', onDecodedEnd);
-        decoder.removeListener('error', onDecoderError);
-        decoder.on('error', ignore);
-        stream.unpipe(decoder);
-        decoder.destroy();
-      }
-    }
+  constructor(
+    stream: Readable,
+    framing: BodyFraming,
+    settings: BodyReaderSettings,
+    resolve: (body: Buffer) => void,
+    reject: (error: Error) => void,
+  ) {
+    this.#stream = stream;
+    this.#declared = framing.declaredLength;
+    this.#limit = settings.limit;
+    this.#decoder = framing.encoding === undefined ? undefined : decoderFor(framing.encoding);
+    this.#resolve = resolve;
+    this.#reject = reject;
+    // A slow-drip body must not hold a buffer and a socket forever.
+    this.#timer = setTimeout(this.onTimeout.bind(this), settings.timeoutMs);
+    this.#timer.unref();
+  }
 
-    function finish(error: Error | undefined): void {
-      if (done) return;
-      done = true;
-      cleanup();
-      if (error !== undefined) {
-        // Stop pulling bytes: the adapter answers with Connection: close and the rest of
-        // the body is never read into memory.
-        stream.pause();
-        reject(error);
-        return;
-      }
-      const only = chunks.length === 1 ? chunks[0] : undefined;
-      resolve(only ?? Buffer.concat(chunks, held));
-    }
-
-    function keep(chunk: Buffer): boolean {
-      const next = held + chunk.length;
-      // Checked before the chunk is kept, so at most `limit` bytes are ever held; exactly
-      // `limit` passes.
-      if (next > limit) {
-        finish(payloadTooLarge(limit));
-        return false;
-      }
-      chunks.push(chunk);
-      held = next;
-      return true;
-    }
-
-    function onWire(chunk: Buffer): void {
-      wire += chunk.length;
-      // More bytes than declared: a framing disagreement, never silently truncated.
-      if (declared >= 0 && wire > declared) {
-        finish(lengthMismatch());
-        return;
-      }
-      if (decoder === undefined) {
-        keep(chunk);
-      } else if (wire > limit) {
-        finish(payloadTooLarge(limit));
-      }
-    }
-
-    function onWireEnd(): void {
-      wireEnded = true;
-      if (declared >= 0 && wire !== declared) {
-        finish(lengthMismatch());
-        return;
-      }
-      if (decoder === undefined) finish(undefined);
-    }
-
-    function onWireError(error: unknown): void {
-      finish(bodyAborted(error));
-    }
-
-    function onWireClose(): void {
-      if (!wireEnded) finish(bodyAborted());
-    }
-
-    function onDecoded(chunk: Buffer): void {
-      keep(chunk);
-    }
-
-    function onDecodedEnd(): void {
-      finish(undefined);
-    }
-
-    function onDecoderError(error: unknown): void {
-      finish(corruptEncoding(error));
-    }
-
-    stream.on('data', onWire);
-    stream.on('end', onWireEnd);
-    stream.on('error', onWireError);
-    stream.on('close', onWireClose);
+  start(): void {
+    const stream = this.#stream;
+    stream.on('data', this.#onWire);
+    stream.on('end', this.#onWireEnd);
+    stream.on('error', this.#onWireError);
+    stream.on('close', this.#onWireClose);
+    const decoder = this.#decoder;
     if (decoder !== undefined) {
-      decoder.on('data', onDecoded);
-      decoder.on('end', onDecodedEnd);
-      decoder.on('error', onDecoderError);
+      decoder.on('data', this.#onDecoded);
+      decoder.on('end', this.#onDecodedEnd);
+      decoder.on('error', this.#onDecoderError);
       stream.pipe(decoder);
     }
     if (stream.isPaused()) stream.resume();
-  });
+  }
+
+  private cleanup(): void {
+    clearTimeout(this.#timer);
+    const stream = this.#stream;
+    stream.removeListener('data', this.#onWire);
+    stream.removeListener('end', this.#onWireEnd);
+    stream.removeListener('error', this.#onWireError);
+    stream.removeListener('close', this.#onWireClose);
+    stream.on('error', ignore);
+    const decoder = this.#decoder;
+    if (decoder !== undefined) {
+      decoder.removeListener('data', this.#onDecoded);
+      decoder.removeListener('end', this.#onDecodedEnd);
+      decoder.removeListener('error', this.#onDecoderError);
+      decoder.on('error', ignore);
+      stream.unpipe(decoder);
+      decoder.destroy();
+    }
+  }
+
+  private finish(error: Error | undefined): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.cleanup();
+    if (error !== undefined) {
+      // Stop pulling bytes: the adapter answers with Connection: close and the rest of
+      // the body is never read into memory.
+      this.#stream.pause();
+      this.#reject(error);
+      return;
+    }
+    const chunks = this.#chunks;
+    const only = chunks.length === 1 ? chunks[0] : undefined;
+    this.#resolve(only ?? Buffer.concat(chunks, this.#held));
+  }
+
+  private keep(chunk: Buffer): void {
+    const next = this.#held + chunk.length;
+    // Checked before the chunk is kept, so at most `limit` bytes are ever held; exactly
+    // `limit` passes.
+    if (next > this.#limit) {
+      this.finish(payloadTooLarge(this.#limit));
+      return;
+    }
+    this.#chunks.push(chunk);
+    this.#held = next;
+  }
+
+  private onWire(chunk: Buffer): void {
+    const wire = (this.#wire += chunk.length);
+    // More bytes than declared: a framing disagreement, never silently truncated.
+    if (this.#declared >= 0 && wire > this.#declared) {
+      this.finish(lengthMismatch());
+      return;
+    }
+    if (this.#decoder === undefined) this.keep(chunk);
+    else if (wire > this.#limit) this.finish(payloadTooLarge(this.#limit));
+  }
+
+  private onWireEnd(): void {
+    this.#wireEnded = true;
+    if (this.#declared >= 0 && this.#wire !== this.#declared) {
+      this.finish(lengthMismatch());
+      return;
+    }
+    if (this.#decoder === undefined) this.finish(undefined);
+  }
+
+  private onWireError(error: unknown): void {
+    this.finish(bodyAborted(error));
+  }
+
+  private onWireClose(): void {
+    if (!this.#wireEnded) this.finish(bodyAborted());
+  }
+
+  private onTimeout(): void {
+    this.finish(bodyTimeout());
+  }
+
+  private onDecoderError(error: unknown): void {
+    this.finish(corruptEncoding(error));
+  }
 }
 
 /**
