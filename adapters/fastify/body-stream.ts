@@ -20,3 +20,11 @@ export function raiseBodyLimit(route: RouteOptions, limit: number, serverLimit: 
   const current = route.bodyLimit ?? serverLimit;
   if (current < limit) route.bodyLimit = limit;
 }
+
+/**
+ * True when the request carries a body (RFC 9112 section 6.3: a request without
+ * Content-Length or Transfer-Encoding has none), so bodyless requests skip the reader.
+ */
+export function hasBody(headers: Readonly<Record<string, unknown>>): boolean {
+  return headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined;
+}

@@ -2,7 +2,7 @@ import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
 import { DEFAULT_MAX_PAYLOAD_BYTES, createBodyReceiver } from 'bulwark';
 import type { BodyReceiver, PayloadLimitOptions } from 'bulwark';
-import { raiseBodyLimit, replayedPayload } from './body-stream.js';
+import { hasBody, raiseBodyLimit, replayedPayload } from './body-stream.js';
 import { rejectFastify } from './reject.js';
 import type { FastifyRejectOptions } from './reject.js';
 
@@ -48,7 +48,7 @@ const plugin: FastifyPluginCallback<FastifyPayloadLimitOptions> = (fastify, opti
         : own === false
           ? undefined
           : perRoute.get(own);
-    if (receiver === undefined) return payload;
+    if (receiver === undefined || !hasBody(request.headers)) return payload;
     const receipt = await receiver.receive(payload, request.raw.headersDistinct);
     if (!receipt.ok) {
       await rejectFastify(receipt.error, request, reply, onReject);

@@ -65,6 +65,7 @@ const plugin: FastifyPluginCallback<FastifyVerifyWebhookOptions> = (fastify, opt
     const own = request.routeOptions.config.verifyWebhook;
     const prepared = own === undefined ? defaults : own === false ? undefined : perRoute.get(own);
     if (prepared === undefined) return payload;
+    // A webhook without a body is still verified (an empty body can be signed).
     const { receiver, secret } = prepared;
     const perRequest = typeof secret === 'function' ? ((await secret(request)) ?? []) : undefined;
     const receipt = await receiver.receive(payload, request.raw.headersDistinct, perRequest);

@@ -22,7 +22,7 @@ export interface MeasureOptions {
 
 /** `--quick` on the command line: short rounds, for a smoke run. */
 export function measureOptions(argv: readonly string[] = process.argv): MeasureOptions {
-  return argv.includes('--quick') ? { roundMs: 150, rounds: 3 } : { roundMs: 700, rounds: 5 };
+  return argv.includes('--quick') ? { roundMs: 150, rounds: 3 } : { roundMs: 300, rounds: 11 };
 }
 
 let sink: unknown;
