@@ -88,6 +88,9 @@ class Verifier implements WebhookVerifier {
   readonly #maxHeaderLength: number;
   readonly #now: () => number;
   readonly #guard: ReplayGuard | undefined;
+  // The verdict for schemes that carry neither an id nor a timestamp never varies: one
+  // frozen object instead of an allocation per request.
+  readonly #plainAccepted: WebhookAccepted;
 
   constructor(options: WebhookVerifierOptions, sharedStore?: ReplayOptions['store']) {
     const scheme = schemeFor(options.scheme ?? 'mission-control', options.headerName);
@@ -130,6 +133,13 @@ class Verifier implements WebhookVerifier {
             tolerance * 2000,
           );
     this.replayProtected = this.#guard !== undefined;
+    this.#plainAccepted = Object.freeze({
+      ok: true,
+      scheme: scheme.name,
+      verified: true,
+      deliveryId: undefined,
+      timestamp: undefined,
+    });
   }
 
   verifySignature(parts: WebhookRequestParts): WebhookVerdict {
@@ -174,6 +184,9 @@ class Verifier implements WebhookVerifier {
       const hmac = createHmac('sha256', key);
       if (prefix !== '') hmac.update(prefix);
       if (matchesAny(hmac.update(body).digest(), delivery.signatures)) {
+        if (delivery.deliveryId === undefined && delivery.timestamp === undefined) {
+          return this.#plainAccepted;
+        }
         return {
           ok: true,
           scheme: scheme.name,
