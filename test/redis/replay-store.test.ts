@@ -1,10 +1,10 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookVerifier, signWebhook } from 'bulwark';
 import { RedisReplayStore } from 'bulwark/redis';
 import { canStartRedis, noRedis, redisUrl } from '../helpers/redis.js';
-import { startRedisServer } from '../helpers/redis-server.js';
-import type { RedisServer } from '../helpers/redis-server.js';
+import { startRedisCluster, startRedisServer } from '../helpers/redis-server.js';
+import type { RedisCluster, RedisServer } from '../helpers/redis-server.js';
 
 const PREFIX = `test:replay-store:${process.pid}:`;
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -117,5 +117,27 @@ describe.skipIf(!canStartRedis)('RedisReplayStore when Redis fails', () => {
     const store = new RedisReplayStore({ client, timeoutMs: 200 });
     await expect(store.claim('gone', 1000)).rejects.toThrow();
     await server.start();
+  });
+});
+
+describe.skipIf(!canStartRedis)('RedisReplayStore on a three-node cluster', () => {
+  let cluster: RedisCluster;
+  let client: Cluster;
+  beforeAll(async () => {
+    cluster = await startRedisCluster();
+    client = new Cluster([...cluster.startupNodes]);
+  });
+  afterAll(async () => {
+    await client.quit();
+    await cluster.stop();
+  });
+
+  it('claims keys that live on every master', async () => {
+    const store = new RedisReplayStore({ client, prefix: PREFIX });
+    const keys = Array.from({ length: 30 }, (_, i) => `cluster-${i}`);
+    for (const k of keys) expect(await store.claim(k, 10_000)).toBe(true);
+    for (const k of keys) expect(await store.claim(k, 10_000)).toBe(false);
+    const counts = await Promise.all(client.nodes('master').map((n) => n.dbsize()));
+    expect(counts.filter((c) => c > 0)).toHaveLength(3);
   });
 });
