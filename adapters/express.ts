@@ -8,3 +8,10 @@ export { securityHeaders } from './express/security-headers.js';
 export type { ExpressSecurityHeadersOptions } from './express/security-headers.js';
 export { rejectExpress } from './express/reject.js';
 export type { ExpressOnReject, ExpressRejectOptions } from './express/reject.js';
+export { payloadLimit } from './express/payload-limit.js';
+export type { ExpressPayloadLimitOptions } from './express/payload-limit.js';
+export { verifyWebhook } from './express/verify-webhook.js';
+export type {
+  ExpressVerifyWebhookOptions,
+  ExpressWebhookSecret,
+} from './express/verify-webhook.js';

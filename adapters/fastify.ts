@@ -8,3 +8,11 @@ export { securityHeaders } from './fastify/security-headers.js';
 export type { FastifySecurityHeadersOptions } from './fastify/security-headers.js';
 export { rejectFastify } from './fastify/reject.js';
 export type { FastifyOnReject, FastifyRejectOptions } from './fastify/reject.js';
+export { payloadLimit } from './fastify/payload-limit.js';
+export type { FastifyPayloadLimitOptions } from './fastify/payload-limit.js';
+export { verifyWebhook } from './fastify/verify-webhook.js';
+export type {
+  FastifyVerifyWebhookOptions,
+  FastifyWebhookRouteOptions,
+  FastifyWebhookSecret,
+} from './fastify/verify-webhook.js';

@@ -8,3 +8,7 @@ export { securityHeaders } from './koa/security-headers.js';
 export type { KoaSecurityHeadersOptions } from './koa/security-headers.js';
 export { rejectKoa } from './koa/reject.js';
 export type { KoaOnReject, KoaRejectOptions } from './koa/reject.js';
+export { payloadLimit } from './koa/payload-limit.js';
+export type { KoaPayloadLimitOptions } from './koa/payload-limit.js';
+export { verifyWebhook } from './koa/verify-webhook.js';
+export type { KoaVerifyWebhookOptions, KoaWebhookSecret } from './koa/verify-webhook.js';

@@ -1,12 +1,19 @@
 #!/usr/bin/env node
-// `bulwark sign | verify`: webhook debugging from the shell. The commands land with the
-// webhook capability; until then the binary explains itself instead of failing obscurely.
-const [command] = process.argv.slice(2);
-if (command === undefined || command === '--help' || command === '-h') {
-  process.stdout.write(
-    'usage: bulwark <command>\n\ncommands land with webhook support: sign, verify\n',
-  );
-  process.exit(0);
-}
-process.stderr.write(`bulwark: unknown command ${JSON.stringify(command)}; run bulwark --help\n`);
-process.exit(2);
+// `bulwark sign | verify`: webhook debugging from the shell. The logic lives in ./cli/;
+// this file only binds it to the process.
+import { main } from './cli/main.js';
+
+main(process.argv.slice(2), {
+  stdin: process.stdin,
+  env: process.env,
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`bulwark: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 70;
+  },
+);

@@ -1,7 +1,9 @@
 /**
- * Redis-backed stores. ioredis is an optional peer dependency, imported only here.
+ * Redis-backed stores. ioredis is an optional peer dependency, imported only here, so
+ * `bulwark` itself never loads it.
  *
  * @packageDocumentation
  * @module bulwark/redis
  */
-export {};
+export { RedisReplayStore, RedisReplayStoreError } from './replay-store.js';
+export type { RedisReplayStoreOptions } from './replay-store.js';

@@ -1,14 +1,41 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { http } from '../helpers/http.js';
+import type { HttpResponse } from '../helpers/http.js';
+import { rawRequest } from '../helpers/raw-http.js';
 import { startExpress, startFastify, startKoa } from './apps/index.js';
 import { FRAMEWORKS } from './types.js';
-import type { AppSpec, Framework, RunningApp, Scenario } from './types.js';
+import type { AppSpec, Framework, RunningApp, Scenario, ScenarioRequest } from './types.js';
 
 const starters: Record<Framework, (spec: AppSpec) => Promise<RunningApp>> = {
   express: startExpress,
   koa: startKoa,
   fastify: startFastify,
 };
+
+interface Sent extends HttpResponse {
+  readonly closed?: boolean;
+}
+
+async function send(url: string, request: ScenarioRequest): Promise<Sent> {
+  if (request.raw !== undefined) {
+    const head = [
+      `${request.method} ${request.path} HTTP/1.1`,
+      'Host: 127.0.0.1',
+      ...request.raw.head,
+    ];
+    return rawRequest(url, head.join('\r\n'), {
+      ...(request.raw.body === undefined ? {} : { body: request.raw.body }),
+      ...(request.raw.trailingBytes === undefined
+        ? {}
+        : { trailingBytes: request.raw.trailingBytes }),
+    });
+  }
+  return http(url + request.path, {
+    method: request.method,
+    ...(request.headers === undefined ? {} : { headers: request.headers }),
+    ...(request.body === undefined ? {} : { body: request.body }),
+  });
+}
 
 /**
  * Runs one scenario list against a real Express, Koa and Fastify app each, over real HTTP
@@ -32,11 +59,12 @@ export function runConformance(title: string, scenarios: readonly Scenario[]): v
     for (const scenario of scenarios) {
       it.skipIf(scenario.skip?.includes(framework) ?? false)(scenario.name, async () => {
         const app = await appFor(scenario.app);
-        const res = await http(app.url + scenario.request.path, {
-          method: scenario.request.method,
-          ...(scenario.request.headers === undefined ? {} : { headers: scenario.request.headers }),
-          ...(scenario.request.body === undefined ? {} : { body: scenario.request.body }),
-        });
+        for (const first of scenario.before ?? []) {
+          expect((await send(app.url, first.request)).status, 'status of an earlier request').toBe(
+            first.status,
+          );
+        }
+        const res = await send(app.url, scenario.request);
         expect(res.status, `status for ${scenario.request.method} ${scenario.request.path}`).toBe(
           scenario.expect.status,
         );
@@ -47,6 +75,8 @@ export function runConformance(title: string, scenarios: readonly Scenario[]): v
         if (scenario.expect.json !== undefined)
           expect(JSON.parse(res.text)).toEqual(scenario.expect.json);
         if (scenario.expect.text !== undefined) expect(res.text).toBe(scenario.expect.text);
+        if (scenario.expect.closed !== undefined)
+          expect(res.closed, 'connection closed').toBe(scenario.expect.closed);
       });
     }
   });

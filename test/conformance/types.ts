@@ -1,4 +1,9 @@
-import type { BulwarkErrorOptions, SecurityHeadersOptions } from 'bulwark';
+import type {
+  BulwarkErrorOptions,
+  PayloadLimitOptions,
+  SecurityHeadersOptions,
+  WebhookReceiverOptions,
+} from 'bulwark';
 
 /** The frameworks every scenario runs on. */
 export const FRAMEWORKS = ['express', 'koa', 'fastify'] as const;
@@ -12,7 +17,11 @@ export type Framework = (typeof FRAMEWORKS)[number];
 export type MiddlewareSpec =
   | { readonly kind: 'securityHeaders'; readonly options?: SecurityHeadersOptions | false }
   /** The framework's usual CORS package (cors, @koa/cors, @fastify/cors), allowing every origin. */
-  | { readonly kind: 'cors' };
+  | { readonly kind: 'cors' }
+  /** bulwark's payloadLimit (Fastify: the plugin, with route `config.payloadLimit`). */
+  | { readonly kind: 'payloadLimit'; readonly options?: PayloadLimitOptions }
+  /** bulwark's verifyWebhook (Fastify: the plugin, with route `config.verifyWebhook`). */
+  | { readonly kind: 'verifyWebhook'; readonly options?: WebhookReceiverOptions };
 
 /** What a route handler does. */
 export type ReplySpec =
@@ -29,7 +38,9 @@ export type ReplySpec =
       readonly body: unknown;
     }
   /** Rejects through the adapter's shared rejection renderer. */
-  | { readonly kind: 'reject'; readonly error: BulwarkErrorOptions };
+  | { readonly kind: 'reject'; readonly error: BulwarkErrorOptions }
+  /** Answers 202 `{ body, rawBytes }`: the parsed body and the length of the raw body left on the request. */
+  | { readonly kind: 'echo-body' };
 
 export interface RouteSpec {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -43,6 +54,12 @@ export interface RouteSpec {
 export interface AppSpec {
   readonly use: readonly MiddlewareSpec[];
   readonly routes: readonly RouteSpec[];
+  /**
+   * Serve with Node's lenient parser (`insecureHTTPParser`), which lets framings such as
+   * Content-Length with Transfer-Encoding through to the app, as a lenient proxy in front
+   * would: bulwark must refuse them itself. Default: false.
+   */
+  readonly lenientParser?: boolean;
 }
 
 export interface ScenarioRequest {
@@ -50,6 +67,16 @@ export interface ScenarioRequest {
   readonly path: string;
   readonly headers?: Readonly<Record<string, string | readonly string[]>>;
   readonly body?: string | Buffer;
+  /**
+   * Send over a raw TCP socket instead of node:http, for framings node:http refuses to
+   * send: `head` holds the header lines (the request line and Host are added), `body` is
+   * written as is, then `trailingBytes` of filler (framed as chunks when chunked).
+   */
+  readonly raw?: {
+    readonly head: readonly string[];
+    readonly body?: string | Buffer;
+    readonly trailingBytes?: number;
+  };
 }
 
 export interface ScenarioExpect {
@@ -60,6 +87,8 @@ export interface ScenarioExpect {
   readonly json?: unknown;
   /** Expected body text (exact). */
   readonly text?: string;
+  /** Raw requests only: whether the server closed the connection after answering. */
+  readonly closed?: boolean;
 }
 
 export interface Scenario {
@@ -67,6 +96,8 @@ export interface Scenario {
   readonly app: AppSpec;
   readonly request: ScenarioRequest;
   readonly expect: ScenarioExpect;
+  /** Requests sent first, on the same app, each expected to get `status` (such as the first delivery of a replay). */
+  readonly before?: readonly { readonly request: ScenarioRequest; readonly status: number }[];
   /** Frameworks this scenario does not apply to, with the reason in `name`. Default: none. */
   readonly skip?: readonly Framework[];
 }

@@ -5,7 +5,7 @@ import cors from 'cors';
 import express from 'express';
 import type { RequestHandler } from 'express';
 import { BulwarkError } from 'bulwark';
-import { rejectExpress, securityHeaders } from 'bulwark/express';
+import { payloadLimit, rejectExpress, securityHeaders, verifyWebhook } from 'bulwark/express';
 import type { AppSpec, MiddlewareSpec, ReplySpec, RunningApp } from '../types.js';
 import { listen } from './listen.js';
 
@@ -15,6 +15,10 @@ function middleware(spec: MiddlewareSpec): RequestHandler {
       return securityHeaders(spec.options);
     case 'cors':
       return cors();
+    case 'payloadLimit':
+      return payloadLimit(spec.options);
+    case 'verifyWebhook':
+      return verifyWebhook(spec.options);
   }
 }
 
@@ -40,6 +44,11 @@ function handler(reply: ReplySpec): RequestHandler {
       case 'reject':
         rejectExpress(new BulwarkError(reply.error), req, res, next, undefined);
         return;
+      case 'echo-body':
+        res
+          .status(202)
+          .json({ body: (req.body as unknown) ?? null, rawBytes: req.rawBody?.length ?? null });
+        return;
     }
   };
 }
@@ -51,7 +60,7 @@ export async function startExpress(spec: AppSpec): Promise<RunningApp> {
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
     app[method](route.path, ...(route.use ?? []).map(middleware), handler(route.reply));
   }
-  return listen(createServer(app));
+  return listen(createServer({ insecureHTTPParser: spec.lenientParser ?? false }, app));
 }
 
 export type { AddressInfo };

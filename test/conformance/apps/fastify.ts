@@ -3,7 +3,7 @@ import fastifyCors from '@fastify/cors';
 import Fastify from 'fastify';
 import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import { BulwarkError } from 'bulwark';
-import { rejectFastify, securityHeaders } from 'bulwark/fastify';
+import { payloadLimit, rejectFastify, securityHeaders, verifyWebhook } from 'bulwark/fastify';
 import type { AppSpec, MiddlewareSpec, ReplySpec, RunningApp } from '../types.js';
 
 async function register(app: FastifyInstance, spec: MiddlewareSpec): Promise<void> {
@@ -18,6 +18,12 @@ async function register(app: FastifyInstance, spec: MiddlewareSpec): Promise<voi
     case 'cors':
       await app.register(fastifyCors);
       return;
+    case 'payloadLimit':
+      await app.register(payloadLimit, spec.options ?? {});
+      return;
+    case 'verifyWebhook':
+      await app.register(verifyWebhook, { ...spec.options, global: true });
+      return;
   }
 }
 
@@ -26,13 +32,23 @@ function routeConfig(use: readonly MiddlewareSpec[]): FastifyContextConfig {
   const config: FastifyContextConfig = {};
   for (const m of use) {
     if (m.kind === 'securityHeaders') config.securityHeaders = m.options ?? {};
+    if (m.kind === 'payloadLimit') config.payloadLimit = m.options ?? {};
+    if (m.kind === 'verifyWebhook') config.verifyWebhook = m.options ?? {};
   }
   return config;
 }
 
 export async function startFastify(spec: AppSpec): Promise<RunningApp> {
-  const app = Fastify({ logger: false });
+  const app = Fastify({ logger: false, http: { insecureHTTPParser: spec.lenientParser ?? false } });
   for (const m of spec.use) await register(app, m);
+  // Route-level payloadLimit / verifyWebhook are route config: the plugin must be
+  // registered once, applying only to routes that ask for it.
+  const routeKinds = new Set(spec.routes.flatMap((r) => (r.use ?? []).map((m) => m.kind)));
+  const globalKinds = new Set(spec.use.map((m) => m.kind));
+  if (routeKinds.has('payloadLimit') && !globalKinds.has('payloadLimit'))
+    await app.register(payloadLimit, { global: false });
+  if (routeKinds.has('verifyWebhook') && !globalKinds.has('verifyWebhook'))
+    await app.register(verifyWebhook, { global: false });
   for (const r of spec.routes) {
     const reply: ReplySpec = r.reply;
     app.route({
@@ -55,6 +71,10 @@ export async function startFastify(spec: AppSpec): Promise<RunningApp> {
           case 'reject':
             await rejectFastify(new BulwarkError(reply.error), request, res, undefined);
             return res;
+          case 'echo-body':
+            return res
+              .code(202)
+              .send({ body: request.body ?? null, rawBytes: request.rawBody?.length ?? null });
         }
       },
     });

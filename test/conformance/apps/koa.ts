@@ -4,7 +4,7 @@ import cors from '@koa/cors';
 import Koa from 'koa';
 import type { Middleware } from 'koa';
 import { BulwarkError } from 'bulwark';
-import { rejectKoa, securityHeaders } from 'bulwark/koa';
+import { payloadLimit, rejectKoa, securityHeaders, verifyWebhook } from 'bulwark/koa';
 import type { AppSpec, MiddlewareSpec, ReplySpec, RouteSpec, RunningApp } from '../types.js';
 import { listen } from './listen.js';
 
@@ -14,6 +14,10 @@ function middleware(spec: MiddlewareSpec): Middleware {
       return securityHeaders(spec.options);
     case 'cors':
       return cors();
+    case 'payloadLimit':
+      return payloadLimit(spec.options);
+    case 'verifyWebhook':
+      return verifyWebhook(spec.options);
   }
 }
 
@@ -39,6 +43,13 @@ function handler(reply: ReplySpec): Middleware {
         return;
       case 'reject':
         await rejectKoa(new BulwarkError(reply.error), ctx, undefined);
+        return;
+      case 'echo-body':
+        ctx.status = 202;
+        ctx.body = {
+          body: ctx.request.body ?? null,
+          rawBytes: ctx.request.rawBody?.length ?? null,
+        };
         return;
     }
   };
@@ -67,5 +78,5 @@ export async function startKoa(spec: AppSpec): Promise<RunningApp> {
   for (const r of spec.routes) app.use(route(r));
   // Koa's callback returns a promise per request; Node's listener ignores it by design.
   // eslint-disable-next-line @typescript-eslint/no-misused-promises
-  return listen(createServer(app.callback()));
+  return listen(createServer({ insecureHTTPParser: spec.lenientParser ?? false }, app.callback()));
 }

@@ -1,0 +1,38 @@
+import type { Middleware } from 'koa';
+import { createBodyReceiver } from 'bulwark';
+import type { PayloadLimitOptions } from 'bulwark';
+import { rejectKoa } from './reject.js';
+import type { KoaRejectOptions } from './reject.js';
+
+declare module 'koa' {
+  interface Request {
+    /** The raw request body, set by bulwark's `payloadLimit` and `verifyWebhook`. */
+    rawBody?: Buffer;
+    /** The parsed request body, set by bulwark's `payloadLimit` and `verifyWebhook`. */
+    body?: unknown;
+  }
+}
+
+/** Options for the Koa `payloadLimit` middleware. */
+export interface KoaPayloadLimitOptions extends PayloadLimitOptions, KoaRejectOptions {}
+
+/**
+ * Reads the body under the limit (413 with Mission Control's detail), rejects the request-
+ * smuggling framings (400) and encoded bodies (415 unless `inflate`), then leaves
+ * `ctx.request.rawBody` (Buffer) and the parsed `ctx.request.body`. Use it instead of
+ * koa-bodyparser on the routes it guards (a body parser mounted first leaves nothing to read).
+ */
+export function payloadLimit(options: KoaPayloadLimitOptions = {}): Middleware {
+  const { onReject, ...rest } = options;
+  const receiver = createBodyReceiver(rest);
+  return async (ctx, next) => {
+    const receipt = await receiver.receive(ctx.req, ctx.req.headersDistinct);
+    if (!receipt.ok) {
+      await rejectKoa(receipt.error, ctx, onReject);
+      return;
+    }
+    ctx.request.rawBody = receipt.rawBody;
+    ctx.request.body = receipt.body;
+    await next();
+  };
+}

@@ -1,0 +1,127 @@
+// Webhook verification and body reading, bulwark beside the libraries users would pick
+// instead, in one run: `npx tsx bench/webhook.bench.ts [--quick]`.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { verify as octokitVerify } from '@octokit/webhooks-methods';
+import getRawBody from 'raw-body';
+import { Webhook } from 'standardwebhooks';
+import { createWebhookVerifier, readLimitedBody, signWebhook } from 'bulwark';
+import { formatRate, measure, measureOptions, table } from './lib/measure.js';
+import type { BenchCase } from './lib/measure.js';
+
+const options = measureOptions();
+const SECRET = "It's a Secret to Everybody";
+const SW_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
+function jsonBody(size: number): Buffer {
+  const pad = 'x'.repeat(Math.max(0, size - 12));
+  return Buffer.from(JSON.stringify({ pad }).slice(0, size).padEnd(size, ' '));
+}
+
+async function verification(size: number): Promise<string> {
+  const body = jsonBody(size);
+  const text = body.toString();
+  const header = signWebhook(body, SECRET, { scheme: 'github' })['X-Hub-Signature-256'] ?? '';
+  const headers = { 'x-hub-signature-256': header, 'x-github-delivery': 'd-1' };
+  const bulwarkGithub = createWebhookVerifier({ scheme: 'github', secret: SECRET });
+  const bulwarkMc = createWebhookVerifier({ secret: SECRET });
+
+  const sw = signWebhook(body, SW_SECRET, { scheme: 'standard-webhooks', deliveryId: 'msg_1' });
+  const swHeaders = Object.fromEntries(Object.entries(sw).map(([k, v]) => [k, v]));
+  const swBulwark = createWebhookVerifier({
+    scheme: 'standard-webhooks',
+    secret: SW_SECRET,
+    replay: false,
+  });
+  const swPeer = new Webhook(SW_SECRET);
+
+  const cases: BenchCase[] = [
+    {
+      // The floor: what any HMAC verifier must do (decode the hex, hash, compare).
+      name: 'node:crypto floor (HMAC + timingSafeEqual)',
+      run: () => {
+        const claimed = Buffer.from(header.slice(7), 'hex');
+        const digest = createHmac('sha256', SECRET).update(body).digest();
+        return claimed.length === digest.length && timingSafeEqual(claimed, digest);
+      },
+    },
+    {
+      name: 'bulwark github, verifySignature (sync)',
+      run: () => bulwarkGithub.verifySignature({ body, headers }),
+    },
+    { name: 'bulwark github, verify (async)', run: () => bulwarkGithub.verify({ body, headers }) },
+    {
+      name: 'bulwark mission-control, verify (async)',
+      run: () => bulwarkMc.verify({ body, headers }),
+    },
+    {
+      name: '@octokit/webhooks-methods verify (async)',
+      run: () => octokitVerify(SECRET, text, header),
+    },
+    {
+      name: 'bulwark standard-webhooks, verifySignature',
+      run: () => swBulwark.verifySignature({ body, headers: swHeaders }),
+    },
+    {
+      name: 'standardwebhooks verify (jsonParse: false)',
+      run: () => swPeer.verify(body, swHeaders, { jsonParse: false }),
+    },
+  ];
+  // Every case must actually accept the delivery, or its rate means nothing.
+  for (const c of cases) {
+    const r = await c.run();
+    const ok =
+      r === true ||
+      r === undefined ||
+      (typeof r === 'object' && r !== null && 'ok' in r && r.ok === true);
+    if (!ok) throw new Error(`${c.name} did not accept the delivery`);
+  }
+  const results = await measure(cases, options);
+  const floor = results[0]?.opsPerSec ?? 1;
+  const octokit = results.find((r) => r.name.startsWith('@octokit'))?.opsPerSec ?? 1;
+  const swPeerRate = results.find((r) => r.name.startsWith('standardwebhooks'))?.opsPerSec ?? 1;
+  const rows = results.map((r) => [
+    r.name,
+    formatRate(r.opsPerSec),
+    `${((r.opsPerSec / floor) * 100).toFixed(1)}%`,
+    r.name.includes('standard')
+      ? `${(r.opsPerSec / swPeerRate).toFixed(2)}x`
+      : `${(r.opsPerSec / octokit).toFixed(2)}x`,
+  ]);
+  return `### Verification, ${size >= 1024 ? `${size / 1024} KiB` : `${size} B`} body\n\n${table(
+    ['case', 'verifications/s', 'of floor', 'vs peer'],
+    rows,
+  )}\n`;
+}
+
+async function bodyReading(size: number): Promise<string> {
+  const chunk = 16 * 1024;
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < size; at += chunk)
+    chunks.push(Buffer.alloc(Math.min(chunk, size - at), 97));
+  const headers = { 'content-length': String(size), 'content-type': 'application/json' };
+  const stream = () => Object.assign(Readable.from(chunks), { headers });
+  const cases: BenchCase[] = [
+    { name: 'bulwark readLimitedBody', run: () => readLimitedBody(stream(), { limit: 1_048_576 }) },
+    { name: 'raw-body', run: () => getRawBody(stream(), { limit: 1_048_576, length: size }) },
+  ];
+  const results = await measure(cases, options);
+  const peer = results[1]?.opsPerSec ?? 1;
+  const rows = results.map((r) => [
+    r.name,
+    formatRate(r.opsPerSec),
+    `${((r.opsPerSec * size) / 1024 / 1024).toFixed(0)} MiB/s`,
+    `${(r.opsPerSec / peer).toFixed(2)}x`,
+  ]);
+  return `### Body reading, ${size / 1024} KiB in 16 KiB chunks\n\n${table(
+    ['case', 'bodies/s', 'throughput', 'vs raw-body'],
+    rows,
+  )}\n`;
+}
+
+const out: string[] = [
+  `## bench/webhook.bench.ts (node ${process.version}${options.rounds === 3 ? ', --quick' : ''})\n`,
+];
+for (const size of [1024, 64 * 1024]) out.push(await verification(size));
+for (const size of [1024, 64 * 1024, 1024 * 1024]) out.push(await bodyReading(size));
+process.stdout.write(`${out.join('\n')}\n`);

@@ -1,0 +1,39 @@
+import { BulwarkError } from '../errors.js';
+
+/** Mission Control's exact 403 texts. */
+export const MISSING_SIGNATURE = 'Missing webhook signature header.';
+export const INVALID_SIGNATURE = 'Invalid webhook signature.';
+
+export function signatureMissing(detail: string = MISSING_SIGNATURE): BulwarkError {
+  return new BulwarkError({ status: 403, code: 'signature_missing', detail });
+}
+
+export function signatureInvalid(): BulwarkError {
+  return new BulwarkError({ status: 403, code: 'signature_invalid', detail: INVALID_SIGNATURE });
+}
+
+export function timestampOutOfRange(): BulwarkError {
+  return new BulwarkError({
+    status: 403,
+    code: 'timestamp_out_of_range',
+    detail: 'Webhook timestamp is outside the allowed tolerance.',
+  });
+}
+
+export function replayedDelivery(): BulwarkError {
+  return new BulwarkError({
+    status: 409,
+    code: 'replayed_delivery',
+    detail: 'This webhook delivery was already received.',
+  });
+}
+
+export function replayStoreUnavailable(cause: unknown): BulwarkError {
+  return new BulwarkError({
+    status: 503,
+    code: 'store_unavailable',
+    detail: 'Webhook replay protection is temporarily unavailable.',
+    headers: { 'Retry-After': '5' },
+    cause,
+  });
+}

@@ -1,0 +1,71 @@
+import { createSecretKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import type { WebhookScheme } from './scheme.js';
+import type { WebhookSecrets } from './types.js';
+
+function fail(problem: string, instead: string): never {
+  throw new TypeError(`bulwark: webhook secret: ${problem}; ${instead}.`);
+}
+
+function keyFor(scheme: WebhookScheme, secret: unknown): KeyObject {
+  if (typeof secret === 'string') return createSecretKey(scheme.keyBytes(secret));
+  if (secret instanceof Uint8Array) {
+    if (secret.length === 0)
+      fail('the key bytes are empty', 'give the secret the sender signs with');
+    return createSecretKey(Buffer.from(secret));
+  }
+  return fail(
+    `${typeof secret} is not a secret`,
+    'give a string, a Buffer, or an array of them while rotating',
+  );
+}
+
+/**
+ * Secrets decoded into HMAC key objects once (base64 for Standard Webhooks, UTF-8 for the
+ * others), so a request only hashes. An empty list means "no secret configured".
+ */
+export function compileSecrets(scheme: WebhookScheme, secrets: WebhookSecrets): KeyObject[] {
+  if (secrets === undefined) return [];
+  if (typeof secrets === 'string' || secrets instanceof Uint8Array) {
+    return secrets === '' ? [] : [keyFor(scheme, secrets)];
+  }
+  if (!Array.isArray(secrets)) {
+    return fail(
+      `${typeof secrets} is not a secret`,
+      'give a string, a Buffer, or an array of them while rotating',
+    );
+  }
+  return (secrets as readonly unknown[]).map((s) => keyFor(scheme, s));
+}
+
+const CACHE_LIMIT = 1000;
+
+/**
+ * Per-request secrets (looked up by webhook id) are usually the same few strings: their
+ * decoded keys are cached, bounded, so a lookup does not re-decode base64 on every request.
+ */
+export class SecretCache {
+  readonly #scheme: WebhookScheme;
+  readonly #keys = new Map<string, KeyObject[]>();
+
+  constructor(scheme: WebhookScheme) {
+    this.#scheme = scheme;
+  }
+
+  get(secrets: WebhookSecrets): KeyObject[] {
+    const id =
+      typeof secrets === 'string'
+        ? secrets
+        : Array.isArray(secrets) && secrets.every((s) => typeof s === 'string')
+          ? `\0${secrets.join('\0')}`
+          : undefined;
+    if (id === undefined) return compileSecrets(this.#scheme, secrets);
+    let keys = this.#keys.get(id);
+    if (keys === undefined) {
+      keys = compileSecrets(this.#scheme, secrets);
+      if (this.#keys.size >= CACHE_LIMIT) this.#keys.clear();
+      this.#keys.set(id, keys);
+    }
+    return keys;
+  }
+}

@@ -1,0 +1,46 @@
+import { readHeader } from '../header-value.js';
+import type { WebhookScheme } from '../scheme.js';
+import { HEX_DIGEST, invalid, required, utf8Key } from './shared.js';
+
+const SIGNATURE = 'x-hub-signature-256';
+const DELIVERY = 'x-github-delivery';
+const MAX_ID = 256;
+const PREFIX = /^sha256=/i;
+
+/**
+ * GitHub: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`, with the secret
+ * used as UTF-8. `X-GitHub-Delivery` is the delivery id; there is no signed timestamp, so
+ * replay protection is opt-in (`replay: true`) and keyed on the delivery id.
+ */
+export const githubScheme: WebhookScheme = {
+  name: 'github',
+  hasTimestamp: false,
+  hasDeliveryId: true,
+  unsignedWhenNoSecret: false,
+  expects: 'X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>; X-GitHub-Delivery: <id>',
+  headerNames: [SIGNATURE, DELIVERY],
+  keyBytes: (secret) => utf8Key('github', secret),
+  parse(headers, maxHeaderLength) {
+    const value = required(readHeader(headers, SIGNATURE, maxHeaderLength), SIGNATURE);
+    if (typeof value !== 'string') return value;
+    if (!PREFIX.test(value)) return invalid(`${SIGNATURE} does not start with sha256=`);
+    const hex = value.slice(7);
+    if (!HEX_DIGEST.test(hex)) return invalid(`${SIGNATURE} is not sha256= and 64 hex digits`);
+    const id = readHeader(headers, DELIVERY, MAX_ID);
+    if (id.kind === 'bad') return invalid(id.why);
+    return {
+      ok: true,
+      delivery: {
+        signatures: [Buffer.from(hex, 'hex')],
+        timestamp: undefined,
+        deliveryId: id.kind === 'value' ? id.value : undefined,
+        header: SIGNATURE,
+      },
+    };
+  },
+  signedPrefix: () => '',
+  signatureHeaders: (digests, parts) => ({
+    'X-Hub-Signature-256': `sha256=${(digests[0] ?? Buffer.alloc(0)).toString('hex')}`,
+    'X-GitHub-Delivery': parts.deliveryId,
+  }),
+};

@@ -1,0 +1,58 @@
+import { checkHeaderName } from '../../headers/validate.js';
+import type { HeaderBag } from '../../body/options.js';
+import { readHeader } from '../header-value.js';
+import type { ParseResult, WebhookScheme } from '../scheme.js';
+import { HEX_DIGEST, invalid, missing, utf8Key } from './shared.js';
+
+const DEFAULT_HEADERS = ['x-hub-signature-256', 'x-webhook-signature'] as const;
+const PREFIX = /^sha256=/i;
+
+/**
+ * Mission Control: HMAC-SHA256(secret, raw body) as hex in `X-Hub-Signature-256` or
+ * `X-Webhook-Signature` (read in that order, the first one present wins), or in one custom
+ * header per webhook. The `sha256=` prefix is optional and case-insensitive, hex may be
+ * either case, surrounding whitespace is ignored. No secret configured means not checked.
+ */
+export function missionControlScheme(headerName?: string): WebhookScheme {
+  if (headerName !== undefined) checkHeaderName(headerName);
+  const names: readonly string[] =
+    headerName === undefined ? DEFAULT_HEADERS : [headerName.toLowerCase()];
+  const display = headerName ?? 'X-Hub-Signature-256 or X-Webhook-Signature';
+  return {
+    name: 'mission-control',
+    hasTimestamp: false,
+    hasDeliveryId: false,
+    unsignedWhenNoSecret: true,
+    expects: `${display}: sha256=<hex HMAC-SHA256 of the raw body>`,
+    headerNames: names,
+    keyBytes: (secret) => utf8Key('mission-control', secret),
+    parse(headers: HeaderBag, maxHeaderLength: number): ParseResult {
+      for (const name of names) {
+        const read = readHeader(headers, name, maxHeaderLength);
+        if (read.kind === 'missing') continue;
+        if (read.kind === 'bad') return invalid(read.why);
+        const hex = PREFIX.test(read.value) ? read.value.slice(7).trim() : read.value;
+        if (!HEX_DIGEST.test(hex)) {
+          return invalid(
+            `${name} is not 64 hex digits after the optional sha256= prefix (got ${hex.length} characters)`,
+          );
+        }
+        return {
+          ok: true,
+          delivery: {
+            signatures: [Buffer.from(hex, 'hex')],
+            timestamp: undefined,
+            deliveryId: undefined,
+            header: name,
+          },
+        };
+      }
+      return missing(`none of ${names.join(', ')} was sent`);
+    },
+    signedPrefix: () => '',
+    signatureHeaders: (digests) => ({
+      [headerName ?? 'X-Webhook-Signature']:
+        `sha256=${(digests[0] ?? Buffer.alloc(0)).toString('hex')}`,
+    }),
+  };
+}

@@ -1,0 +1,51 @@
+import { readHeader } from '../header-value.js';
+import type { WebhookScheme } from '../scheme.js';
+import { HEX_DIGEST, SECONDS, invalid, required, utf8Key } from './shared.js';
+
+const SIGNATURE = 'x-slack-signature';
+const TIMESTAMP = 'x-slack-request-timestamp';
+
+/**
+ * Slack: `X-Slack-Signature: v0=<hex>`, an HMAC-SHA256 of `v0:${timestamp}:${body}` keyed
+ * with the app's signing secret as UTF-8, and `X-Slack-Request-Timestamp` in seconds.
+ */
+export const slackScheme: WebhookScheme = {
+  name: 'slack',
+  hasTimestamp: true,
+  hasDeliveryId: false,
+  unsignedWhenNoSecret: false,
+  expects:
+    'X-Slack-Request-Timestamp: <unix seconds>; X-Slack-Signature: v0=<hex HMAC-SHA256 of "v0:timestamp:body">',
+  headerNames: [TIMESTAMP, SIGNATURE],
+  keyBytes: (secret) => utf8Key('slack', secret),
+  parse(headers, maxHeaderLength) {
+    const ts = required(
+      readHeader(headers, TIMESTAMP, 32),
+      TIMESTAMP,
+      'Missing webhook timestamp header.',
+    );
+    if (typeof ts !== 'string') return ts;
+    if (!SECONDS.test(ts)) return invalid(`${TIMESTAMP} is not a whole number of seconds`);
+    const value = required(readHeader(headers, SIGNATURE, maxHeaderLength), SIGNATURE);
+    if (typeof value !== 'string') return value;
+    if (!value.startsWith('v0=')) {
+      return invalid(`${SIGNATURE} has an unknown version (expected v0=)`);
+    }
+    const hex = value.slice(3);
+    if (!HEX_DIGEST.test(hex)) return invalid(`${SIGNATURE} is not v0= and 64 hex digits`);
+    return {
+      ok: true,
+      delivery: {
+        signatures: [Buffer.from(hex, 'hex')],
+        timestamp: Number(ts),
+        deliveryId: undefined,
+        header: SIGNATURE,
+      },
+    };
+  },
+  signedPrefix: (d) => `v0:${d.timestamp ?? 0}:`,
+  signatureHeaders: (digests, parts) => ({
+    'X-Slack-Request-Timestamp': String(parts.timestamp),
+    'X-Slack-Signature': `v0=${(digests[0] ?? Buffer.alloc(0)).toString('hex')}`,
+  }),
+};

@@ -1,0 +1,87 @@
+import { readHeader } from '../header-value.js';
+import type { WebhookScheme } from '../scheme.js';
+import { BASE64_DIGEST, SECONDS, invalid, required } from './shared.js';
+
+const ID = 'webhook-id';
+const TIMESTAMP = 'webhook-timestamp';
+const SIGNATURE = 'webhook-signature';
+const MAX_ID = 256;
+const MAX_ENTRIES = 32;
+const WHSEC = 'whsec_';
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * Standard Webhooks (svix): `webhook-signature` holds space-separated `v1,<base64>` entries
+ * (several while the sender rotates), each an HMAC-SHA256 of `${id}.${timestamp}.${body}`
+ * keyed with the base64 secret after its `whsec_` prefix. Entries of other versions (such
+ * as `v1a`, asymmetric) are skipped; a header with no usable `v1` entry is refused.
+ */
+export const standardWebhooksScheme: WebhookScheme = {
+  name: 'standard-webhooks',
+  hasTimestamp: true,
+  hasDeliveryId: true,
+  unsignedWhenNoSecret: false,
+  expects:
+    'webhook-id: <id>; webhook-timestamp: <unix seconds>; webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body"> (space-separated)',
+  headerNames: [ID, TIMESTAMP, SIGNATURE],
+  keyBytes(secret) {
+    const b64 = secret.startsWith(WHSEC) ? secret.slice(WHSEC.length) : secret;
+    const key = BASE64.test(b64) ? Buffer.from(b64, 'base64') : Buffer.alloc(0);
+    if (key.length === 0) {
+      throw new TypeError(
+        'bulwark: webhook secret for standard-webhooks: the secret is not base64; write it as the sender shows it, such as whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw (or pass the raw key bytes as a Buffer).',
+      );
+    }
+    return key;
+  },
+  parse(headers, maxHeaderLength) {
+    const id = required(readHeader(headers, ID, MAX_ID), ID, 'Missing webhook id header.');
+    if (typeof id !== 'string') return id;
+    const ts = required(
+      readHeader(headers, TIMESTAMP, 32),
+      TIMESTAMP,
+      'Missing webhook timestamp header.',
+    );
+    if (typeof ts !== 'string') return ts;
+    if (!SECONDS.test(ts)) return invalid(`${TIMESTAMP} is not a whole number of seconds`);
+    const value = required(readHeader(headers, SIGNATURE, maxHeaderLength), SIGNATURE);
+    if (typeof value !== 'string') return value;
+    const signatures: Buffer[] = [];
+    const versions = new Set<string>();
+    const entries = value.split(' ');
+    if (entries.length > MAX_ENTRIES) {
+      return invalid(`${SIGNATURE} has ${entries.length} entries, over ${MAX_ENTRIES}`);
+    }
+    for (const entry of entries) {
+      if (entry === '') continue;
+      const comma = entry.indexOf(',');
+      const version = comma === -1 ? entry : entry.slice(0, comma);
+      if (version !== 'v1') {
+        versions.add(version.slice(0, 16));
+        continue;
+      }
+      const b64 = entry.slice(comma + 1);
+      // A malformed v1 entry (including "v1,...=," left by a repeated header that a proxy
+      // joined with a comma) is refused rather than skipped.
+      if (!BASE64_DIGEST.test(b64)) {
+        return invalid(`a v1 entry of ${SIGNATURE} is not 44 base64 characters`);
+      }
+      signatures.push(Buffer.from(b64, 'base64'));
+    }
+    if (signatures.length === 0) {
+      return invalid(
+        `${SIGNATURE} has no v1 entry${versions.size > 0 ? ` (unknown versions: ${[...versions].join(', ')})` : ''}`,
+      );
+    }
+    return {
+      ok: true,
+      delivery: { signatures, timestamp: Number(ts), deliveryId: id, header: SIGNATURE },
+    };
+  },
+  signedPrefix: (d) => `${d.deliveryId ?? ''}.${d.timestamp ?? 0}.`,
+  signatureHeaders: (digests, parts) => ({
+    'webhook-id': parts.deliveryId,
+    'webhook-timestamp': String(parts.timestamp),
+    'webhook-signature': digests.map((d) => `v1,${d.toString('base64')}`).join(' '),
+  }),
+};

@@ -1,0 +1,258 @@
+import { createHash, createHmac } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { matchesAny } from './compare.js';
+import { signatureInvalid, signatureMissing, timestampOutOfRange } from './errors.js';
+import { MAX_HEADER_LENGTH } from './header-value.js';
+import { SecretCache, compileSecrets } from './keys.js';
+import { ReplayGuard } from './replay-guard.js';
+import { MemoryReplayStore } from './replay-store.js';
+import type { ReplayOptions } from './replay-guard.js';
+import type { WebhookScheme } from './scheme.js';
+import { schemeFor } from './schemes/index.js';
+import type {
+  WebhookAccepted,
+  WebhookRejected,
+  WebhookRequestParts,
+  WebhookSchemeName,
+  WebhookSecrets,
+  WebhookVerdict,
+} from './types.js';
+
+/** Options for {@link createWebhookVerifier} (and the webhook middleware of each adapter). */
+export interface WebhookVerifierOptions {
+  /** The signature scheme the sender uses. Default: `'mission-control'`. */
+  readonly scheme?: WebhookSchemeName;
+  /**
+   * The shared secret, or several while rotating (a delivery signed with any of them
+   * passes). Strings are read as each scheme's sender shows them: `whsec_<base64>` for
+   * Standard Webhooks, the text itself (UTF-8) for the others; a Buffer is the raw key.
+   * With no secret, mission-control deliveries are not checked (Mission Control's rule) and
+   * every other scheme refuses them. Default: none.
+   */
+  readonly secret?: WebhookSecrets;
+  /**
+   * mission-control only: the one header that carries this webhook's signature, instead of
+   * `X-Hub-Signature-256` then `X-Webhook-Signature`. Default: those two.
+   */
+  readonly headerName?: string;
+  /**
+   * How far a signed timestamp may be from now, in seconds, in both directions (late
+   * deliveries and clocks running ahead). Default: 300.
+   */
+  readonly toleranceSeconds?: number;
+  /**
+   * Replay protection: `true`, `false`, or options (store, failure policy, TTL). On by
+   * default for schemes that carry both a delivery id and a timestamp (standard-webhooks);
+   * opt-in for github (keyed on X-GitHub-Delivery), stripe and slack (keyed on the
+   * timestamp and a hash of the body). Default: on for standard-webhooks, off otherwise.
+   */
+  readonly replay?: boolean | ReplayOptions;
+  /** Longest accepted signature header, in characters. Default: 4096. */
+  readonly maxHeaderLength?: number;
+  /** The clock, in milliseconds since the epoch (tests and `bulwark verify --now`). Default: `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** A verifier with its scheme, secrets and replay store prepared once. */
+export interface WebhookVerifier {
+  /** The scheme this verifier applies. */
+  readonly scheme: WebhookSchemeName;
+  /** True when accepted deliveries are also checked against the replay store. */
+  readonly replayProtected: boolean;
+  /**
+   * Signature, timestamp and replay checks. Resolves a verdict for any client input and
+   * never rejects because of it (a bad per-request `secret` from the app is a TypeError).
+   */
+  verify(parts: WebhookRequestParts): Promise<WebhookVerdict>;
+  /** Signature and timestamp only, synchronously: no replay check. */
+  verifySignature(parts: WebhookRequestParts): WebhookVerdict;
+}
+
+const DEFAULT_TOLERANCE_SECONDS = 300;
+
+function fail(option: string, problem: string, instead: string): never {
+  throw new TypeError(`bulwark: webhook ${option}: ${problem}; ${instead}.`);
+}
+
+function rejected(verdict: { error: WebhookRejected['error']; reason: string }): WebhookRejected {
+  return { ok: false, error: verdict.error, reason: verdict.reason };
+}
+
+class Verifier implements WebhookVerifier {
+  readonly scheme: WebhookSchemeName;
+  readonly replayProtected: boolean;
+  readonly #scheme: WebhookScheme;
+  readonly #keys: readonly KeyObject[];
+  readonly #cache: SecretCache;
+  readonly #tolerance: number;
+  readonly #maxHeaderLength: number;
+  readonly #now: () => number;
+  readonly #guard: ReplayGuard | undefined;
+  // The verdict for schemes that carry neither an id nor a timestamp never varies: one
+  // frozen object instead of an allocation per request.
+  readonly #plainAccepted: WebhookAccepted;
+
+  constructor(options: WebhookVerifierOptions, sharedStore?: ReplayOptions['store']) {
+    const scheme = schemeFor(options.scheme ?? 'mission-control', options.headerName);
+    const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+    if (!Number.isSafeInteger(tolerance) || tolerance < 1) {
+      fail(
+        'toleranceSeconds',
+        `${String(tolerance)} is not a whole number of seconds`,
+        'write a number such as 300',
+      );
+    }
+    const maxHeaderLength = options.maxHeaderLength ?? MAX_HEADER_LENGTH;
+    if (!Number.isSafeInteger(maxHeaderLength) || maxHeaderLength < 64) {
+      fail('maxHeaderLength', `${String(maxHeaderLength)} is too small`, 'write 4096');
+    }
+    const replay = options.replay ?? (scheme.hasTimestamp && scheme.hasDeliveryId);
+    if (replay !== false && !scheme.hasTimestamp && !scheme.hasDeliveryId) {
+      fail(
+        'replay',
+        `${scheme.name} deliveries carry neither a delivery id nor a timestamp, so a replay cannot be told from a repeated payload`,
+        'remove replay, or use a scheme with a delivery id such as standard-webhooks',
+      );
+    }
+    this.scheme = scheme.name;
+    this.#scheme = scheme;
+    this.#keys = compileSecrets(scheme, options.secret);
+    this.#cache = new SecretCache(scheme);
+    this.#tolerance = tolerance;
+    this.#maxHeaderLength = maxHeaderLength;
+    this.#now = options.now ?? Date.now;
+    const replayOptions: ReplayOptions = typeof replay === 'boolean' ? {} : replay;
+    this.#guard =
+      replay === false
+        ? undefined
+        : new ReplayGuard(
+            replayOptions.store === undefined && sharedStore !== undefined
+              ? { ...replayOptions, store: sharedStore }
+              : replayOptions,
+            scheme.name,
+            tolerance * 2000,
+          );
+    this.replayProtected = this.#guard !== undefined;
+    this.#plainAccepted = Object.freeze({
+      ok: true,
+      scheme: scheme.name,
+      verified: true,
+      deliveryId: undefined,
+      timestamp: undefined,
+    });
+  }
+
+  verifySignature(parts: WebhookRequestParts): WebhookVerdict {
+    const scheme = this.#scheme;
+    const keys = parts.secret === undefined ? this.#keys : this.#cache.get(parts.secret);
+    if (keys.length === 0) {
+      if (scheme.unsignedWhenNoSecret) {
+        return {
+          ok: true,
+          scheme: scheme.name,
+          verified: false,
+          deliveryId: undefined,
+          timestamp: undefined,
+        };
+      }
+      return rejected({
+        error: signatureInvalid(),
+        reason: `no secret is configured for this ${scheme.name} webhook, so nothing can be verified`,
+      });
+    }
+    const parsed = scheme.parse(parts.headers, this.#maxHeaderLength);
+    if (!parsed.ok) return rejected(parsed);
+    const delivery = parsed.delivery;
+    if (delivery.timestamp !== undefined) {
+      const skew = Math.floor(this.#now() / 1000) - delivery.timestamp;
+      if (skew > this.#tolerance || skew < -this.#tolerance) {
+        return rejected({
+          error: timestampOutOfRange(),
+          reason: `the signed timestamp ${delivery.timestamp} is ${Math.abs(skew)} s ${skew > 0 ? 'in the past' : 'in the future'}; the tolerance is ${this.#tolerance} s either way`,
+        });
+      }
+    }
+    if (this.#guard !== undefined && scheme.hasDeliveryId && delivery.deliveryId === undefined) {
+      return rejected({
+        error: signatureMissing('Missing webhook id header.'),
+        reason: 'replay protection is on and the delivery id header is missing',
+      });
+    }
+    const prefix = scheme.signedPrefix(delivery);
+    const body = parts.body;
+    for (const key of keys) {
+      const hmac = createHmac('sha256', key);
+      if (prefix !== '') hmac.update(prefix);
+      if (matchesAny(hmac.update(body).digest(), delivery.signatures)) {
+        if (delivery.deliveryId === undefined && delivery.timestamp === undefined) {
+          return this.#plainAccepted;
+        }
+        return {
+          ok: true,
+          scheme: scheme.name,
+          verified: true,
+          deliveryId: delivery.deliveryId,
+          timestamp: delivery.timestamp,
+        };
+      }
+    }
+    return rejected({
+      error: signatureInvalid(),
+      reason: `${delivery.header} carries ${delivery.signatures.length} signature(s) and none matches the body signed with the ${keys.length} configured secret(s)`,
+    });
+  }
+
+  verify(parts: WebhookRequestParts): Promise<WebhookVerdict> {
+    const verdict = this.verifySignature(parts);
+    if (this.#guard === undefined || !verdict.ok || !verdict.verified) {
+      return Promise.resolve(verdict);
+    }
+    return this.#claim(this.#guard, verdict, parts);
+  }
+
+  async #claim(
+    guard: ReplayGuard,
+    verdict: WebhookAccepted,
+    parts: WebhookRequestParts,
+  ): Promise<WebhookVerdict> {
+    // Without a delivery id, an exact replay is the same timestamp and the same body; the
+    // body hash (not a signature) is the key, so stripping one of several signatures
+    // cannot make a replay look new.
+    const key =
+      verdict.deliveryId ??
+      `${verdict.timestamp ?? 0}:${createHash('sha256').update(parts.body).digest('base64url')}`;
+    const refusal = await guard.claim(key);
+    return refusal === undefined ? verdict : rejected(refusal);
+  }
+}
+
+/**
+ * A webhook verifier with everything that can be prepared once prepared: the scheme, the
+ * decoded secrets as key objects, the replay store. A bad option throws a TypeError here.
+ */
+export function createWebhookVerifier(options: WebhookVerifierOptions = {}): WebhookVerifier {
+  return new Verifier(options);
+}
+
+/** Input of the one-shot {@link verifyWebhook}: the request parts and the verifier options. */
+export interface VerifyWebhookInput extends WebhookVerifierOptions {
+  /** The raw body bytes exactly as received (a string is read as UTF-8). */
+  readonly body: WebhookRequestParts['body'];
+  /** Request headers with lower-case names, as Node gives them. */
+  readonly headers: WebhookRequestParts['headers'];
+}
+
+let sharedStore: ReplayOptions['store'];
+
+/**
+ * Verifies one delivery: signature, timestamp tolerance and (where on) replay. Resolves
+ * `{ ok: true, ... }` or `{ ok: false, error, reason }` for any client input; never
+ * throws because of it. Prepares the secrets on every call: for a server, create one
+ * verifier with {@link createWebhookVerifier}. Replay protection here uses one
+ * process-wide memory store unless `replay.store` is given.
+ */
+export async function verifyWebhook(input: VerifyWebhookInput): Promise<WebhookVerdict> {
+  const { body, headers, ...options } = input;
+  sharedStore ??= new MemoryReplayStore();
+  return new Verifier(options, sharedStore).verify({ body, headers });
+}

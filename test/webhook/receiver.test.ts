@@ -1,0 +1,68 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createBodyReceiver, createWebhookReceiver, signWebhook } from 'bulwark';
+
+const SECRET = 'receiver-secret';
+
+function request(body: string | Buffer, headers: Record<string, string>) {
+  const raw = Buffer.from(body);
+  return {
+    stream: Readable.from([raw]),
+    headers: { 'content-length': String(raw.length), ...lower(headers) },
+  };
+}
+
+function lower(h: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+describe('createWebhookReceiver', () => {
+  const receiver = createWebhookReceiver({ secret: SECRET, limit: 64 });
+  const body = '{"event":"ping"}';
+
+  it('limits, verifies, then parses', async () => {
+    const { stream, headers } = request(body, {
+      ...signWebhook(body, SECRET),
+      'content-type': 'application/json',
+    });
+    const r = await receiver.receive(stream, headers);
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(r.body).toEqual({ event: 'ping' });
+      expect(r.rawBody.toString()).toBe(body);
+      expect(r.verdict.verified).toBe(true);
+    }
+  });
+
+  it('checks the limit before the signature', async () => {
+    const big = 'x'.repeat(65);
+    const { stream, headers } = request(big, {});
+    const r = await receiver.receive(stream, headers);
+    expect(!r.ok && r.error.status).toBe(413);
+  });
+
+  it('does not parse an unverified body: a bad signature on invalid JSON is a 403', async () => {
+    const { stream, headers } = request('{oops', {
+      'x-webhook-signature': `sha256=${'0'.repeat(64)}`,
+      'content-type': 'application/json',
+    });
+    const r = await receiver.receive(stream, headers);
+    expect(!r.ok && r.error.status).toBe(403);
+  });
+
+  it('uses a per-request secret, where an empty list means none configured', async () => {
+    const { stream, headers } = request(body, signWebhook(body, 'other'));
+    expect((await receiver.receive(stream, headers, 'other')).ok).toBe(true);
+    const open = request(body, {});
+    const r = await receiver.receive(open.stream, open.headers, []);
+    expect(r.ok && !r.verdict.verified).toBe(true);
+  });
+});
+
+describe('createBodyReceiver', () => {
+  it('rejects a bad parseAs at creation', () => {
+    expect(() => createBodyReceiver({ parseAs: 'xml' as never })).toThrow(
+      /'auto', 'json' or 'none'/,
+    );
+  });
+});
