@@ -1,0 +1,22 @@
+import type { Entry } from './entry.js';
+import { fixedWindow } from './fixed-window.js';
+import { slidingLog } from './sliding-log.js';
+import { slidingWindow } from './sliding-window.js';
+import { tokenBucket } from './token-bucket.js';
+import type { RateLimitAlgorithm, RateLimitDecision, RateLimitPolicy } from './types.js';
+
+/** The in-memory implementation of each algorithm (the Redis scripts mirror these). */
+export const ALGORITHMS: Readonly<
+  Record<
+    RateLimitAlgorithm,
+    (e: Entry, policy: RateLimitPolicy, cost: number, now: number) => RateLimitDecision
+  >
+> = {
+  'sliding-window': slidingWindow,
+  'sliding-log': slidingLog,
+  'fixed-window': fixedWindow,
+  'token-bucket': tokenBucket,
+};
+
+/** Every algorithm name, for validation messages. */
+export const ALGORITHM_NAMES = Object.keys(ALGORITHMS) as readonly RateLimitAlgorithm[];
