@@ -1,5 +1,7 @@
 import { runConformance } from './runner.js';
+import { rateLimitScenarios } from './scenarios/rate-limit.js';
 import { securityHeaderScenarios } from './scenarios/security-headers.js';
 
 // Every capability adds its scenario list here; each runs on Express, Koa and Fastify.
 runConformance('security headers', securityHeaderScenarios);
+runConformance('rate limiting', rateLimitScenarios);

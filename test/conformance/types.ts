@@ -1,4 +1,9 @@
-import type { BulwarkErrorOptions, SecurityHeadersOptions } from 'bulwark';
+import type {
+  BulwarkErrorOptions,
+  RateLimiterOptions,
+  RateLimitHeaderFormat,
+  SecurityHeadersOptions,
+} from 'bulwark';
 
 /** The frameworks every scenario runs on. */
 export const FRAMEWORKS = ['express', 'koa', 'fastify'] as const;
@@ -12,7 +17,40 @@ export type Framework = (typeof FRAMEWORKS)[number];
 export type MiddlewareSpec =
   | { readonly kind: 'securityHeaders'; readonly options?: SecurityHeadersOptions | false }
   /** The framework's usual CORS package (cors, @koa/cors, @fastify/cors), allowing every origin. */
-  | { readonly kind: 'cors' };
+  | { readonly kind: 'cors' }
+  /** bulwark's rateLimit; `false` on a route opts it out (Fastify route config). */
+  | { readonly kind: 'rateLimit'; readonly options: RateLimitSpec | false };
+
+/** Framework-neutral rateLimit options; each builder turns them into its adapter's options. */
+export interface RateLimitSpec {
+  /** Options for a new limiter (each app gets its own, so counts never leak between frameworks). */
+  readonly limiter: RateLimiterOptions;
+  /** Key requests by this request header instead of the client IP. */
+  readonly keyHeader?: string;
+  /** Skip requests that carry this header. */
+  readonly skipHeader?: string;
+  readonly headers?: RateLimitHeaderFormat | false;
+  readonly legacyHeaders?: boolean;
+  readonly trustedProxies?: readonly string[];
+}
+
+/** The adapter options for a RateLimitSpec, given how a framework reads a request header. */
+export function rateLimitOptions<Req>(
+  spec: RateLimitSpec,
+  header: (req: Req, name: string) => string | undefined,
+) {
+  const { keyHeader, skipHeader, limiter, headers, legacyHeaders, trustedProxies } = spec;
+  return {
+    limiter,
+    ...(headers === undefined ? {} : { headers }),
+    ...(legacyHeaders === undefined ? {} : { legacyHeaders }),
+    ...(trustedProxies === undefined ? {} : { trustedProxies }),
+    ...(keyHeader === undefined ? {} : { key: (req: Req) => header(req, keyHeader) ?? 'none' }),
+    ...(skipHeader === undefined
+      ? {}
+      : { skip: (req: Req) => header(req, skipHeader) !== undefined }),
+  };
+}
 
 /** What a route handler does. */
 export type ReplySpec =

@@ -1,10 +1,17 @@
 import { Readable } from 'node:stream';
 import fastifyCors from '@fastify/cors';
 import Fastify from 'fastify';
-import type { FastifyContextConfig, FastifyInstance } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
 import { BulwarkError } from 'bulwark';
-import { rejectFastify, securityHeaders } from 'bulwark/fastify';
-import type { AppSpec, MiddlewareSpec, ReplySpec, RunningApp } from '../types.js';
+import { rateLimit, rejectFastify, securityHeaders } from 'bulwark/fastify';
+import { rateLimitOptions } from '../types.js';
+import type { AppSpec, MiddlewareSpec, RateLimitSpec, ReplySpec, RunningApp } from '../types.js';
+
+const fastifyHeader = (req: FastifyRequest, name: string): string | undefined => {
+  const v = req.headers[name.toLowerCase()];
+  return typeof v === 'string' ? v : undefined;
+};
+const fastifyRateLimit = (spec: RateLimitSpec) => rateLimitOptions(spec, fastifyHeader);
 
 async function register(app: FastifyInstance, spec: MiddlewareSpec): Promise<void> {
   switch (spec.kind) {
@@ -18,6 +25,9 @@ async function register(app: FastifyInstance, spec: MiddlewareSpec): Promise<voi
     case 'cors':
       await app.register(fastifyCors);
       return;
+    case 'rateLimit':
+      if (spec.options !== false) await app.register(rateLimit, fastifyRateLimit(spec.options));
+      return;
   }
 }
 
@@ -26,6 +36,8 @@ function routeConfig(use: readonly MiddlewareSpec[]): FastifyContextConfig {
   const config: FastifyContextConfig = {};
   for (const m of use) {
     if (m.kind === 'securityHeaders') config.securityHeaders = m.options ?? {};
+    if (m.kind === 'rateLimit')
+      config.rateLimit = m.options === false ? false : fastifyRateLimit(m.options);
   }
   return config;
 }
@@ -33,6 +45,10 @@ function routeConfig(use: readonly MiddlewareSpec[]): FastifyContextConfig {
 export async function startFastify(spec: AppSpec): Promise<RunningApp> {
   const app = Fastify({ logger: false });
   for (const m of spec.use) await register(app, m);
+  // Route-level rate limits need the plugin; without a global one it limits only those routes.
+  const routeLimits = spec.routes.some((r) => r.use?.some((m) => m.kind === 'rateLimit'));
+  if (routeLimits && !spec.use.some((m) => m.kind === 'rateLimit'))
+    await app.register(rateLimit, { global: false, limiter: { limit: 1, windowMs: 1000 } });
   for (const r of spec.routes) {
     const reply: ReplySpec = r.reply;
     app.route({
