@@ -14,7 +14,7 @@ export class Entry {
   b = 0;
   c = 0;
   /** sliding-log only: ring buffer of the most recent `limit` unit timestamps. */
-  log: Float64Array | null = null;
+  log: number[] | null = null;
   /** sliding-log only: next write index and number of stored timestamps. */
   pos = 0;
   len = 0;

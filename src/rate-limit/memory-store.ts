@@ -1,4 +1,5 @@
 import { ALGORITHMS } from './algorithms.js';
+import type { Algorithm } from './algorithms.js';
 import { Entry } from './entry.js';
 import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from './types.js';
 
@@ -32,6 +33,11 @@ export class MemoryStore implements RateLimitStore {
   #freshest: Entry | null = null;
   #size = 0;
   #closed = false;
+  // The last policy's table: a limiter calls with the same frozen policy every time, so this
+  // saves a map lookup per decision.
+  #lastPolicy: RateLimitPolicy | null = null;
+  #lastTable: Map<string, Entry> | null = null;
+  #lastAlgorithm: Algorithm = ALGORITHMS['sliding-window'];
 
   constructor(options: MemoryStoreOptions = {}) {
     const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
@@ -50,11 +56,22 @@ export class MemoryStore implements RateLimitStore {
 
   consume(policy: RateLimitPolicy, key: string, cost: number, now: number): RateLimitDecision {
     if (this.#closed) throw new Error('bulwark: MemoryStore is closed');
-    let table = this.#tables.get(policy.name);
-    if (table === undefined) {
+    let table: Map<string, Entry> | null | undefined;
+    let algorithm: Algorithm;
+    if (policy === this.#lastPolicy) {
+      table = this.#lastTable;
+      algorithm = this.#lastAlgorithm;
+    } else {
+      table = this.#tables.get(policy.name);
+      algorithm = ALGORITHMS[policy.algorithm];
+      this.#lastAlgorithm = algorithm;
+    }
+    if (table == null) {
       table = new Map();
       this.#tables.set(policy.name, table);
     }
+    this.#lastPolicy = policy;
+    this.#lastTable = table;
     let e = table.get(key);
     if (e === undefined) {
       if (this.#size >= this.maxKeys && this.#stalest !== null) this.#remove(this.#stalest);
@@ -69,7 +86,7 @@ export class MemoryStore implements RateLimitStore {
         this.#append(e);
       }
     }
-    const result = ALGORITHMS[policy.algorithm](e, policy, cost, now);
+    const result = algorithm(e, policy, cost, now);
     for (let i = 0; i < RECLAIM_PER_CALL; i++) {
       const stale = this.#stalest;
       if (stale === null || stale === e || stale.expiresAt > now) break;
@@ -87,6 +104,8 @@ export class MemoryStore implements RateLimitStore {
   close(): void {
     this.#closed = true;
     this.#tables.clear();
+    this.#lastPolicy = null;
+    this.#lastTable = null;
     this.#stalest = null;
     this.#freshest = null;
     this.#size = 0;

@@ -17,7 +17,8 @@ export function slidingWindow(
   now: number,
 ): RateLimitDecision {
   const { limit, windowMs: w } = policy;
-  const start = now - (now % w);
+  // Inside the current window (the usual case) no modulo is needed.
+  const start = now >= e.a && now < e.a + w ? e.a : now - (now % w);
   if (start !== e.a) {
     e.c = start - e.a === w ? e.b : 0;
     e.b = 0;

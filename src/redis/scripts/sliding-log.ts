@@ -1,41 +1,39 @@
 import { PRELUDE } from './prelude.js';
 
 /**
- * Mirrors src/rate-limit/sliding-log.ts. State: a list of the most recent `limit` unit
- * timestamps, newest first (LPUSH, then LTRIM to `limit`).
+ * Mirrors src/rate-limit/sliding-log.ts. State: the most recent `limit` unit timestamps,
+ * newest first, as one MessagePack array (cmsgpack is built into Redis's Lua), read with one
+ * GET and written back with its TTL in one SET.
  */
 export const SLIDING_LOG = `${PRELUDE}
-local raw = redis.call('LRANGE', key, 0, limit - 1)
+local raw = redis.call('GET', key)
 local log = {}
-for i = 1, #raw do log[i] = tonumber(raw[i]) end
+if raw then log = cmsgpack.unpack(raw) end
 local n = #log
 local horizon = now - w
 local k = limit - cost + 1
 local allowed = k > n or log[k] <= horizon
-if allowed or countRejected then
-  local batch = {}
-  for i = 1, cost do
-    batch[#batch + 1] = now
-    if #batch == 1000 or i == cost then
-      redis.call('LPUSH', key, unpack(batch))
-      batch = {}
-    end
-  end
-  redis.call('LTRIM', key, 0, limit - 1)
-  local fresh = {}
-  for i = 1, cost do fresh[i] = now end
-  for i = 1, math.min(n, limit - cost) do fresh[cost + i] = log[i] end
-  log = fresh
-  n = math.min(limit, n + cost)
-end
 local inWindow = 0
 for i = 1, n do
   if log[i] > horizon then inWindow = i else break end
 end
+if allowed or countRejected then
+  local keep = math.min(inWindow, limit - cost)
+  local fresh = {}
+  for i = 1, cost do fresh[i] = now end
+  for i = 1, keep do fresh[cost + i] = log[i] end
+  log = fresh
+  n = cost + keep
+  inWindow = math.min(limit, inWindow + cost)
+end
 local resetMs = 0
 if inWindow > 0 then
   resetMs = log[1] + w - now
-  redis.call('PEXPIRE', key, resetMs)
+  -- Expired timestamps are dropped on write: only the window's entries are kept.
+  if n > inWindow then
+    for i = n, inWindow + 1, -1 do log[i] = nil end
+  end
+  redis.call('SET', key, cmsgpack.pack(log), 'PX', resetMs)
 else
   redis.call('DEL', key)
 end

@@ -2,13 +2,17 @@ import { PRELUDE } from './prelude.js';
 
 /**
  * Mirrors src/rate-limit/sliding-window.ts, in the same integer arithmetic.
- * State: hash { a = current window start, b = current count, c = previous count }.
+ * State: one string, "<current window start> <current count> <previous count>", with its TTL.
  */
 export const SLIDING_WINDOW = `${PRELUDE}
-local s = redis.call('HMGET', key, 'a', 'b', 'c')
-local a = tonumber(s[1]) or 0
-local b = tonumber(s[2]) or 0
-local c = tonumber(s[3]) or 0
+local a, b, c = 0, 0, 0
+local raw = redis.call('GET', key)
+if raw then
+  local sa, sb, sc = string.match(raw, '^(%S+) (%S+) (%S+)$')
+  a = tonumber(sa) or 0
+  b = tonumber(sb) or 0
+  c = tonumber(sc) or 0
+end
 local start = now - (now % w)
 if start ~= a then
   if start - a == w then c = b else c = 0 end
@@ -37,8 +41,7 @@ if not allowed then
   end
 end
 if resetMs > 0 then
-  redis.call('HSET', key, 'a', a, 'b', b, 'c', c)
-  redis.call('PEXPIRE', key, resetMs)
+  redis.call('SET', key, string.format('%d %d %d', a, b, c), 'PX', resetMs)
 else
   redis.call('DEL', key)
 end
