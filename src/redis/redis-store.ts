@@ -4,7 +4,7 @@ import { clientUrl } from './client.js';
 import type { RedisStoreClient } from './client.js';
 import { SCRIPTS } from './script.js';
 import type { LuaScript } from './script.js';
-import { withTimeout } from './timeout.js';
+import { TimeoutQueue } from './timeout.js';
 
 /** Options for {@link RedisStore}. */
 export interface RedisStoreOptions {
@@ -32,7 +32,9 @@ interface Compiled {
   readonly script: LuaScript;
   readonly keyPrefix: string;
   readonly limit: number;
-  readonly windowMs: number;
+  /** The script's constant arguments, as strings once, not converted per call. */
+  readonly limitArg: string;
+  readonly windowArg: string;
   readonly countRejected: string;
 }
 
@@ -52,6 +54,7 @@ export class RedisStore implements RateLimitStore {
   readonly #client: RedisStoreClient;
   readonly #prefix: string;
   readonly #timeoutMs: number;
+  readonly #timeouts: TimeoutQueue;
   readonly #clock: (() => number) | undefined;
   readonly #compiled = new WeakMap<RateLimitPolicy, Compiled>();
 
@@ -75,6 +78,7 @@ export class RedisStore implements RateLimitStore {
     this.#client = client;
     this.#prefix = prefix;
     this.#timeoutMs = timeoutMs;
+    this.#timeouts = new TimeoutQueue(timeoutMs);
     this.#clock = clock;
   }
 
@@ -86,15 +90,14 @@ export class RedisStore implements RateLimitStore {
   async consume(policy: RateLimitPolicy, key: string, cost: number): Promise<RateLimitDecision> {
     const c = this.#compile(policy);
     const now = this.#clock === undefined ? '' : this.#clock();
-    const reply = await withTimeout(
+    const reply = await this.#timeouts.run(
       this.#run(c.script, `${c.keyPrefix}${key}}`, [
-        c.limit,
-        c.windowMs,
-        cost,
+        c.limitArg,
+        c.windowArg,
+        cost === 1 ? '1' : String(cost),
         c.countRejected,
         now,
       ]),
-      this.#timeoutMs,
     );
     if (!Array.isArray(reply) || reply.length !== 4) {
       throw new Error('bulwark: unexpected reply from the rate-limit script');
@@ -112,7 +115,7 @@ export class RedisStore implements RateLimitStore {
   }
 
   async reset(policy: RateLimitPolicy, key: string): Promise<void> {
-    await withTimeout(this.#client.del(this.keyFor(policy, key)), this.#timeoutMs);
+    await this.#timeouts.run(this.#client.del(this.keyFor(policy, key)));
   }
 
   /**
@@ -121,7 +124,7 @@ export class RedisStore implements RateLimitStore {
    */
   async ready(timeoutMs = Math.max(this.#timeoutMs, 2_000)): Promise<void> {
     try {
-      await withTimeout(this.#client.ping(), timeoutMs);
+      await new TimeoutQueue(timeoutMs).run(this.#client.ping());
     } catch (error: unknown) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(
@@ -148,7 +151,8 @@ export class RedisStore implements RateLimitStore {
         script: SCRIPTS[policy.algorithm],
         keyPrefix: `${this.#prefix}${policy.name}:{`,
         limit: policy.limit,
-        windowMs: policy.windowMs,
+        limitArg: String(policy.limit),
+        windowArg: String(policy.windowMs),
         countRejected: policy.countRejected ? '1' : '0',
       };
       this.#compiled.set(policy, c);
