@@ -1,3 +1,4 @@
+import { isIPv4 } from 'node:net';
 import { forwardedForNodes, nodeAddress } from './forwarded.js';
 import { cidrContains, formatIp, maskIp, parseCidr, parseIp } from './ip.js';
 import type { Cidr, ParsedIp } from './ip.js';
@@ -111,6 +112,8 @@ export function compileClientIp(options: ClientIpOptions = {}): ClientIpResolver
 
   return (request) => {
     const remote = request.remoteAddress;
+    // The common case, a direct IPv4 peer: Node reports it canonically, so it is its own key.
+    if (proxies.length === 0 && remote !== undefined && isIPv4(remote)) return remote;
     const peer = remote === undefined ? undefined : parseIp(remote);
     if (peer === undefined) return remote ?? UNKNOWN_CLIENT;
     if (proxies.length === 0 || !trusted(peer)) return key(peer);
