@@ -2,19 +2,17 @@ import { PRELUDE } from './prelude.js';
 
 /**
  * Mirrors src/rate-limit/sliding-window.ts, in the same integer arithmetic.
- * State: one string, "<current window start> <current count> <previous count>", with its TTL.
+ * State: hash { a = current window start, b = current count, c = previous count }, written
+ * whole once per window and incremented in place inside it.
  */
 export const SLIDING_WINDOW = `${PRELUDE}
-local a, b, c = 0, 0, 0
-local raw = redis.call('GET', key)
-if raw then
-  local sa, sb, sc = string.match(raw, '^(%S+) (%S+) (%S+)$')
-  a = tonumber(sa) or 0
-  b = tonumber(sb) or 0
-  c = tonumber(sc) or 0
-end
+local s = redis.call('HMGET', key, 'a', 'b', 'c')
+local a = tonumber(s[1]) or 0
+local b = tonumber(s[2]) or 0
+local c = tonumber(s[3]) or 0
 local start = now - (now % w)
-if start ~= a then
+local moved = start ~= a
+if moved then
   if start - a == w then c = b else c = 0 end
   b = 0
   a = start
@@ -40,10 +38,18 @@ if not allowed then
     retry = w - elapsed + math.min(eNext, w)
   end
 end
-if resetMs > 0 then
-  redis.call('SET', key, string.format('%d %d %d', a, b, c), 'PX', resetMs)
-else
-  redis.call('DEL', key)
+if moved then
+  -- A new window: write the whole state once, with a TTL that ends when the window after
+  -- this one ends (the state is fresh again then).
+  if b > 0 or c > 0 then
+    redis.call('HSET', key, 'a', a, 'b', b, 'c', c)
+    redis.call('PEXPIRE', key, start + 2 * w - now)
+  else
+    redis.call('DEL', key)
+  end
+elseif allowed or countRejected then
+  -- Same window: increment in place; the TTL set when the window began still holds.
+  redis.call('HINCRBY', key, 'b', cost)
 end
 return { allowed and 1 or 0, remaining, resetMs, retry }
 `;
