@@ -11,6 +11,7 @@ export type RateLimitBackend = 'memory' | 'redis';
 export interface BulwarkConfig {
   /** Security header options from `SECURITY_HEADER_*` and `SECURITY_HEADERS_PRESET`. */
   readonly securityHeaders: SecurityHeadersOptions;
+  /** Rate-limit storage: `RATE_LIMIT_BACKEND`, `RATE_LIMIT_REDIS_URL`, `RQ_REDIS_URL`. */
   readonly rateLimit: {
     /** `RATE_LIMIT_BACKEND`: `memory` (default) or `redis`. */
     readonly backend: RateLimitBackend;

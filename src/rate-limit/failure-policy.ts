@@ -8,8 +8,9 @@ import type {
 /** How long a client is asked to wait when the store is down and the policy is `'deny'`. */
 export const STORE_UNAVAILABLE_RETRY_AFTER_MS = 5_000;
 
-/** Stable log codes for store outages. */
+/** Log code when a limiter's store stops answering (logged once per outage). */
 export const STORE_UNAVAILABLE = 'rate_limit.store_unavailable';
+/** Log code when a limiter's store answers again after an outage. */
 export const STORE_RECOVERED = 'rate_limit.store_recovered';
 
 /** `scheme://user:password@` anywhere in a message: error texts from clients may carry URLs. */

@@ -34,5 +34,6 @@ export type {
 } from './headers.js';
 export { rateLimitError, TOO_MANY_REQUESTS } from './rejection.js';
 export { MISSION_CONTROL_RATE_LIMITS } from './presets.js';
+export type { RateLimitPreset } from './presets.js';
 export { compileRateLimit } from './middleware.js';
 export type { RateLimitCheck, RateLimitMiddlewareOptions, RateLimitOutcome } from './middleware.js';

@@ -2,12 +2,15 @@ import { isIPv4, isIPv6 } from 'node:net';
 
 /** A parsed address: 4 or 16 bytes. IPv4-mapped IPv6 (`::ffff:a.b.c.d`) is parsed as IPv4. */
 export interface ParsedIp {
+  /** 4 or 6. */
   readonly family: 4 | 6;
+  /** The address in network order: 4 or 16 bytes. */
   readonly bytes: Uint8Array;
 }
 
 /** A parsed CIDR block (a plain address is a block of 32 or 128 bits). */
 export interface Cidr extends ParsedIp {
+  /** The prefix length: 0 to 32 (IPv4) or 0 to 128 (IPv6). */
   readonly bits: number;
 }
 

@@ -13,7 +13,7 @@ export interface RateLimitMiddlewareOptions<Req> {
   readonly limiter: RateLimiter | RateLimiterOptions;
   /**
    * The key a request is counted under, such as a token prefix or an organization id.
-   * Default: the client IP from {@link resolveClientIp} with `trustedProxies`, `ipv6Subnet`
+   * Default: the client IP from `resolveClientIp` with `trustedProxies`, `ipv6Subnet`
    * and `proxyHeader`.
    */
   readonly key?: (request: Req) => string | Promise<string>;
@@ -33,6 +33,7 @@ export interface RateLimitMiddlewareOptions<Req> {
 
 /** What a counted request gets: headers to set, and the rejection when it was refused. */
 export interface RateLimitOutcome {
+  /** The RateLimit fields (and Retry-After on a rejection) to send. */
   readonly headers: Readonly<Record<string, string>>;
   /** The 429 (or 503) to answer with; undefined when the request may proceed. */
   readonly error: BulwarkError | undefined;

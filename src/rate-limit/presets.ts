@@ -1,9 +1,15 @@
 import type { RateLimiterOptions } from './types.js';
 
-type Preset = Pick<
+/** A limiter's rule without a store: spread it into `createRateLimiter`. */
+export type RateLimitPreset = Pick<
   RateLimiterOptions,
   'name' | 'limit' | 'windowMs' | 'algorithm' | 'countRejected'
-> & { readonly limit: number; readonly windowMs: number };
+> & {
+  /** Requests allowed per window. */
+  readonly limit: number;
+  /** Window length in milliseconds. */
+  readonly windowMs: number;
+};
 
 /**
  * Mission Control's limits, kept exactly: an exact sliding log in which rejected attempts
@@ -11,9 +17,9 @@ type Preset = Pick<
  */
 export const MISSION_CONTROL_RATE_LIMITS: {
   /** Agent authentication: 20 attempts per 60 s; a brute-forcer stays locked out while it keeps trying. */
-  readonly agentAuth: Preset;
+  readonly agentAuth: RateLimitPreset;
   /** Webhook ingest: 60 deliveries per 60 s. */
-  readonly webhookIngest: Preset;
+  readonly webhookIngest: RateLimitPreset;
 } = Object.freeze({
   agentAuth: Object.freeze({
     name: 'agent-auth',

@@ -28,8 +28,11 @@ export interface RateLimitDecision {
 export interface RateLimitPolicy {
   /** The limiter's name: keeps limiters that share a store apart. */
   readonly name: string;
+  /** The counting rule. */
   readonly algorithm: RateLimitAlgorithm;
+  /** Units allowed per window. */
   readonly limit: number;
+  /** Window length in milliseconds. */
   readonly windowMs: number;
   /** Whether rejected attempts are counted too. */
   readonly countRejected: boolean;
@@ -57,7 +60,9 @@ export interface RateLimitStore {
 
 /** A logger shaped like `console` or pino's child loggers: only `warn` and `error` are used. */
 export interface RateLimitLogger {
+  /** Store outages and recoveries: a message starting with the stable code, and the same facts as fields. */
   warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  /** Reserved for faults that need an operator; same shape as `warn`. */
   error(message: string, fields?: Readonly<Record<string, unknown>>): void;
 }
 
@@ -68,7 +73,10 @@ export type StoreErrorPolicy =
   /** Refuse the request with 503 and Retry-After (fail closed). */
   | 'deny'
   /** Decide with another limiter (typically memory-backed) while the store is away. */
-  | { readonly fallback: RateLimiter };
+  | {
+      /** The limiter that decides while the store is away, typically one on a MemoryStore. */
+      readonly fallback: RateLimiter;
+    };
 
 /** Options for {@link createRateLimiter}. */
 export interface RateLimiterOptions {

@@ -3,9 +3,13 @@
  * structural type, so the store never depends on how the client was built.
  */
 export interface RedisStoreClient {
+  /** Runs a cached script: one round trip per decision. */
   evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  /** Runs (and caches) a script's source, after NOSCRIPT. */
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  /** Forgets a key (`reset`). */
   del(...keys: string[]): Promise<number>;
+  /** The readiness check (`ready`). */
   ping(): Promise<string>;
 }
 
