@@ -5,7 +5,7 @@ import { compileRateLimitHeaders } from './headers.js';
 import type { RateLimitHeaderFormat } from './headers.js';
 import { createRateLimiter } from './limiter.js';
 import { rateLimitError } from './rejection.js';
-import type { RateLimiter, RateLimiterOptions } from './types.js';
+import type { RateLimitDecision, RateLimiter, RateLimiterOptions } from './types.js';
 
 /** The options every framework's `rateLimit()` shares; `Req` is the framework's request. */
 export interface RateLimitMiddlewareOptions<Req> {
@@ -82,13 +82,22 @@ export function compileRateLimit<Req>(
   const keyOf = key ?? ((request: Req) => clientIp(peer(request)));
   const ipOf = (request: Req) => clientIp(peer(request));
 
-  const decide = async (k: string): Promise<RateLimitOutcome> => {
-    const d = await limiter.consume(k);
+  const outcome = (d: RateLimitDecision): RateLimitOutcome => {
     const headers = headersFor(d);
     return { headers, error: d.allowed ? undefined : rateLimitError(d, headers) };
   };
+  const decide = (k: string): Promise<RateLimitOutcome> => limiter.consume(k).then(outcome);
 
-  if (skip === undefined && key === undefined) return (request) => decide(ipOf(request));
+  // The common case (client IP, nothing skipped): one promise per request, the limiter's.
+  if (skip === undefined && key === undefined) {
+    return (request) => {
+      try {
+        return decide(ipOf(request));
+      } catch (error: unknown) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    };
+  }
   return async (request) => {
     if (skip !== undefined && (await skip(request))) return undefined;
     return decide(await keyOf(request));

@@ -45,7 +45,7 @@ export interface ValidRateLimiterOptions {
 }
 
 export function validateRateLimiterOptions(options: RateLimiterOptions): ValidRateLimiterOptions {
-  if (typeof options !== 'object') {
+  if (typeof options !== 'object' || (options as unknown) === null) {
     fail('options', 'missing', 'pass an object such as { limit: 20, windowMs: 60_000 }');
   }
   const name = options.name ?? 'default';
@@ -85,7 +85,8 @@ export function validateRateLimiterOptions(options: RateLimiterOptions): ValidRa
   if (
     onStoreError !== 'allow' &&
     onStoreError !== 'deny' &&
-    (typeof onStoreError !== 'object' || typeof onStoreError.fallback.consume !== 'function')
+    typeof (onStoreError as { fallback?: { consume?: unknown } } | null)?.fallback?.consume !==
+      'function'
   ) {
     fail(
       'onStoreError',

@@ -141,3 +141,12 @@ describe('store failure policy', () => {
     expect((await l.consume('k')).storeUnavailable).toBe(true);
   });
 });
+
+describe('createRateLimiter: malformed options objects', () => {
+  it('explains a missing options object or fallback instead of crashing on it', () => {
+    expect(() => createRateLimiter(null as never)).toThrow(/pass an object/);
+    expect(() => createRateLimiter({ limit: 1, windowMs: 1, onStoreError: {} as never })).toThrow(
+      /fallback: createRateLimiter/,
+    );
+  });
+});
