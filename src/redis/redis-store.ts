@@ -38,6 +38,33 @@ interface Compiled {
   readonly countRejected: string;
 }
 
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Resolves with the script's reply `[allowed, remaining, resetMs, retryAfterMs]` as a decision. */
+function settle(
+  limit: number,
+  reply: unknown,
+  resolve: (d: RateLimitDecision) => void,
+  reject: (e: Error) => void,
+): void {
+  if (!Array.isArray(reply) || reply.length !== 4) {
+    reject(new Error('bulwark: unexpected reply from the rate-limit script'));
+    return;
+  }
+  const [allowed, remaining, resetMs, retryAfterMs] = reply as number[];
+  const ok = allowed === 1;
+  resolve({
+    allowed: ok,
+    limit,
+    remaining: Math.max(0, remaining ?? 0),
+    resetMs: Math.max(0, resetMs ?? 0),
+    retryAfterMs: ok ? 0 : Math.max(1, retryAfterMs ?? 1),
+    storeUnavailable: false,
+  });
+}
+
 function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }
@@ -87,31 +114,50 @@ export class RedisStore implements RateLimitStore {
     return `${this.#compile(policy).keyPrefix}${key}}`;
   }
 
-  async consume(policy: RateLimitPolicy, key: string, cost: number): Promise<RateLimitDecision> {
+  consume(policy: RateLimitPolicy, key: string, cost: number): Promise<RateLimitDecision> {
     const c = this.#compile(policy);
+    const client = this.#client;
+    const redisKey = `${c.keyPrefix}${key}}`;
+    const costArg = cost === 1 ? '1' : String(cost);
     const now = this.#clock === undefined ? '' : this.#clock();
-    const reply = await this.#timeouts.run(
-      this.#run(c.script, `${c.keyPrefix}${key}}`, [
-        c.limitArg,
-        c.windowArg,
-        cost === 1 ? '1' : String(cost),
-        c.countRejected,
-        now,
-      ]),
-    );
-    if (!Array.isArray(reply) || reply.length !== 4) {
-      throw new Error('bulwark: unexpected reply from the rate-limit script');
-    }
-    const [allowed, remaining, resetMs, retryAfterMs] = reply as number[];
-    const ok = allowed === 1;
-    return {
-      allowed: ok,
-      limit: c.limit,
-      remaining: Math.max(0, remaining ?? 0),
-      resetMs: Math.max(0, resetMs ?? 0),
-      retryAfterMs: ok ? 0 : Math.max(1, retryAfterMs ?? 1),
-      storeUnavailable: false,
-    };
+    // One promise per decision besides the client's own: this path runs for every request.
+    // The handlers are inline (unnamed) so that nothing but the closures is created per call.
+    return new Promise<RateLimitDecision>((resolve, reject) => {
+      const pending = this.#timeouts.start(reject);
+      client
+        .evalsha(c.script.sha, 1, redisKey, c.limitArg, c.windowArg, costArg, c.countRejected, now)
+        .then(
+          (reply: unknown) => {
+            if (pending.finish()) settle(c.limit, reply, resolve, reject);
+          },
+          (error: unknown) => {
+            // Redis restarted or SCRIPT FLUSH: EVAL sends the source and caches it again.
+            if (!isNoScript(error)) {
+              if (pending.finish()) reject(asError(error));
+              return;
+            }
+            client
+              .eval(
+                c.script.source,
+                1,
+                redisKey,
+                c.limitArg,
+                c.windowArg,
+                costArg,
+                c.countRejected,
+                now,
+              )
+              .then(
+                (reply: unknown) => {
+                  if (pending.finish()) settle(c.limit, reply, resolve, reject);
+                },
+                (retryError: unknown) => {
+                  if (pending.finish()) reject(asError(retryError));
+                },
+              );
+          },
+        );
+    });
   }
 
   async reset(policy: RateLimitPolicy, key: string): Promise<void> {
@@ -131,16 +177,6 @@ export class RedisStore implements RateLimitStore {
         `bulwark: Redis at ${maskUrlCredentials(clientUrl(this.#client))} is not reachable: ${reason}`,
         { cause: error },
       );
-    }
-  }
-
-  async #run(script: LuaScript, key: string, args: (string | number)[]): Promise<unknown> {
-    try {
-      return await this.#client.evalsha(script.sha, 1, key, ...args);
-    } catch (error: unknown) {
-      // Redis restarted or SCRIPT FLUSH: EVAL sends the source and caches it again.
-      if (isNoScript(error)) return this.#client.eval(script.source, 1, key, ...args);
-      throw error;
     }
   }
 

@@ -6,9 +6,19 @@ export class RedisTimeoutError extends Error {
   }
 }
 
-interface Pending {
-  readonly deadline: number;
-  reject: ((error: Error) => void) | undefined;
+/** One call under a deadline. */
+export class PendingCall {
+  constructor(
+    readonly deadline: number,
+    public onTimeout: ((error: Error) => void) | undefined,
+  ) {}
+
+  /** Marks the call answered; false when the timeout already fired (the answer is then ignored). */
+  finish(): boolean {
+    if (this.onTimeout === undefined) return false;
+    this.onTimeout = undefined;
+    return true;
+  }
 }
 
 /**
@@ -19,7 +29,7 @@ interface Pending {
  */
 export class TimeoutQueue {
   readonly #timeoutMs: number;
-  #queue: Pending[] = [];
+  #queue: PendingCall[] = [];
   #head = 0;
   #timer: NodeJS.Timeout | undefined;
 
@@ -27,22 +37,24 @@ export class TimeoutQueue {
     this.#timeoutMs = timeoutMs;
   }
 
+  /** Starts the clock for one call; `onTimeout` runs if it is not finished in time. */
+  start(onTimeout: (error: Error) => void): PendingCall {
+    const pending = new PendingCall(performance.now() + this.#timeoutMs, onTimeout);
+    this.#queue.push(pending);
+    if (this.#timer === undefined) this.#arm(this.#timeoutMs);
+    return pending;
+  }
+
   /** `promise`, or a RedisTimeoutError once `timeoutMs` has passed. */
   run<T>(promise: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const pending: Pending = { deadline: performance.now() + this.#timeoutMs, reject };
-      this.#queue.push(pending);
-      if (this.#timer === undefined) this.#arm(this.#timeoutMs);
+      const pending = this.start(reject);
       promise.then(
         (value) => {
-          if (pending.reject === undefined) return;
-          pending.reject = undefined;
-          resolve(value);
+          if (pending.finish()) resolve(value);
         },
         (error: unknown) => {
-          if (pending.reject === undefined) return;
-          pending.reject = undefined;
-          reject(error instanceof Error ? error : new Error(String(error)));
+          if (pending.finish()) reject(error instanceof Error ? error : new Error(String(error)));
         },
       );
     });
@@ -56,11 +68,11 @@ export class TimeoutQueue {
     while (head < queue.length) {
       const p = queue[head];
       if (p === undefined) break;
-      if (p.reject !== undefined) {
+      if (p.onTimeout !== undefined) {
         if (p.deadline > now) break;
-        const reject = p.reject;
-        p.reject = undefined;
-        reject(new RedisTimeoutError(this.#timeoutMs));
+        const onTimeout = p.onTimeout;
+        p.onTimeout = undefined;
+        onTimeout(new RedisTimeoutError(this.#timeoutMs));
       }
       head++;
     }
@@ -71,9 +83,7 @@ export class TimeoutQueue {
     }
     this.#head = head;
     const next = this.#queue[head];
-    if (next !== undefined) {
-      this.#arm(Math.max(1, next.deadline - now));
-    }
+    if (next !== undefined) this.#arm(Math.max(1, next.deadline - now));
   };
 
   #arm(delayMs: number): void {
