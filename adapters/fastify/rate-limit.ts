@@ -74,6 +74,7 @@ const plugin: FastifyPluginCallback<FastifyRateLimitOptions> = (fastify, options
     return shared;
   };
   if (global) sharedHook();
+  const perRoute = new WeakMap<FastifyRateLimitRouteOptions, onRequestHookHandler>();
   fastify.addHook('onRoute', (route) => {
     const own = route.config?.rateLimit;
     if (own === false || (own === undefined && !global)) return;
@@ -81,8 +82,14 @@ const plugin: FastifyPluginCallback<FastifyRateLimitOptions> = (fastify, options
     if (own === undefined || (own.limiter === undefined && Object.keys(own).length === 0)) {
       handler = sharedHook();
     } else {
-      const merged: FastifyRateLimitOptions = { ...options, ...own };
-      handler = hook(compileRateLimit(merged, peer), merged.onReject);
+      // One limiter per config object: the HEAD route Fastify adds for a GET shares the GET's
+      // config, and must share its count too, or HEAD requests would double the quota.
+      const compiled = perRoute.get(own);
+      if (compiled === undefined) {
+        const merged: FastifyRateLimitOptions = { ...options, ...own };
+        handler = hook(compileRateLimit(merged, peer), merged.onReject);
+        perRoute.set(own, handler);
+      } else handler = compiled;
     }
     const existing = route.onRequest;
     route.onRequest =

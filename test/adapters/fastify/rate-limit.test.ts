@@ -30,6 +30,23 @@ describe('Fastify rateLimit', () => {
     expect((await app.inject({ url: '/healthz' })).headers['ratelimit-policy']).toBeUndefined();
   });
 
+  it('the HEAD route Fastify adds for a GET shares its count', async () => {
+    app = Fastify();
+    await app.register(rateLimit, { limiter: { limit: 100, windowMs: 60_000 } });
+    app.get(
+      '/own',
+      {
+        config: {
+          rateLimit: { limiter: { limit: 2, windowMs: 60_000, algorithm: 'fixed-window' } },
+        },
+      },
+      () => ({ ok: true }),
+    );
+    expect((await app.inject({ method: 'HEAD', url: '/own' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'HEAD', url: '/own' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/own' })).statusCode).toBe(429);
+  });
+
   it('a bad route option fails when the route is registered', async () => {
     app = Fastify();
     await app.register(rateLimit, { limiter: { limit: 5, windowMs: 60_000 } });
