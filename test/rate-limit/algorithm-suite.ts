@@ -143,6 +143,32 @@ export function algorithmSuite(label: string, make: () => StoreUnderTest): void 
       expect((await at(l, 334)).allowed).toBe(true);
     });
 
+    it('countRejected on the other algorithms: refused attempts count too', async () => {
+      const fixed = limiter('fixed-window', 2, 1000, { countRejected: true });
+      await at(fixed, 0);
+      await at(fixed, 0);
+      expect(await at(fixed, 0)).toMatchObject({
+        allowed: false,
+        remaining: 0,
+        retryAfterMs: 1000,
+      });
+      expect((await at(fixed, 1000)).allowed).toBe(true);
+
+      const sliding = limiter('sliding-window', 2, 1000, { countRejected: true });
+      await at(sliding, 0);
+      await at(sliding, 0);
+      // The refused attempt makes the window's count 3: 3 * (1000 - e) / 1000 + 1 <= 2 at e = 667.
+      expect(await at(sliding, 0)).toMatchObject({ allowed: false, retryAfterMs: 1667 });
+
+      const bucket = limiter('token-bucket', 2, 1000, { countRejected: true });
+      await at(bucket, 0);
+      await at(bucket, 0);
+      expect(await at(bucket, 0)).toMatchObject({ allowed: false, retryAfterMs: 1000 });
+      // Without countRejected one unit would be back at 500.
+      expect((await at(bucket, 500)).allowed).toBe(false);
+      expect((await at(bucket, 4000)).allowed).toBe(true);
+    });
+
     it('keys, names and reset are independent', async () => {
       const a = limiter('fixed-window', 1, 1000);
       const b = limiter('fixed-window', 1, 1000);
