@@ -15,3 +15,5 @@ export type {
   ExpressVerifyWebhookOptions,
   ExpressWebhookSecret,
 } from './express/verify-webhook.js';
+export { rateLimit } from './express/rate-limit.js';
+export type { ExpressRateLimitOptions } from './express/rate-limit.js';

@@ -16,3 +16,8 @@ export type {
   FastifyWebhookRouteOptions,
   FastifyWebhookSecret,
 } from './fastify/verify-webhook.js';
+export { rateLimit } from './fastify/rate-limit.js';
+export type {
+  FastifyRateLimitOptions,
+  FastifyRateLimitRouteOptions,
+} from './fastify/rate-limit.js';

@@ -12,3 +12,5 @@ export { payloadLimit } from './koa/payload-limit.js';
 export type { KoaPayloadLimitOptions } from './koa/payload-limit.js';
 export { verifyWebhook } from './koa/verify-webhook.js';
 export type { KoaVerifyWebhookOptions, KoaWebhookSecret } from './koa/verify-webhook.js';
+export { rateLimit } from './koa/rate-limit.js';
+export type { KoaRateLimitOptions } from './koa/rate-limit.js';

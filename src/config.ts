@@ -1,7 +1,7 @@
-import { isIP } from 'node:net';
 import { readSecurityHeadersEnv } from './headers/from-env.js';
 import type { Env } from './headers/from-env.js';
 import type { SecurityHeadersOptions } from './headers/types.js';
+import { parseCidr } from './rate-limit/ip.js';
 import { maskUrlCredentials } from './util/mask-url.js';
 
 /** The rate-limit storage a deployment uses. */
@@ -11,6 +11,7 @@ export type RateLimitBackend = 'memory' | 'redis';
 export interface BulwarkConfig {
   /** Security header options from `SECURITY_HEADER_*` and `SECURITY_HEADERS_PRESET`. */
   readonly securityHeaders: SecurityHeadersOptions;
+  /** Rate-limit storage: `RATE_LIMIT_BACKEND`, `RATE_LIMIT_REDIS_URL`, `RQ_REDIS_URL`. */
   readonly rateLimit: {
     /** `RATE_LIMIT_BACKEND`: `memory` (default) or `redis`. */
     readonly backend: RateLimitBackend;
@@ -82,15 +83,9 @@ function readRedisUrl(env: Env, backend: RateLimitBackend, problems: string[]): 
   return url;
 }
 
-/** One TRUSTED_PROXIES entry: an IP address or a CIDR block, IPv4 or IPv6. */
+/** One TRUSTED_PROXIES entry: an IP address or a CIDR block, IPv4 or IPv6 (the rate limiter's own parser). */
 export function isIpOrCidr(entry: string): boolean {
-  const slash = entry.indexOf('/');
-  const address = slash === -1 ? entry : entry.slice(0, slash);
-  const family = isIP(address);
-  if (family === 0) return false;
-  if (slash === -1) return true;
-  const bits = entry.slice(slash + 1);
-  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+  return parseCidr(entry) !== undefined;
 }
 
 function readTrustedProxies(env: Env, problems: string[]): readonly string[] {

@@ -14,3 +14,4 @@ export * from './headers/index.js';
 export { maskUrlCredentials } from './util/mask-url.js';
 export * from './body/index.js';
 export * from './webhook/index.js';
+export * from './rate-limit/index.js';

@@ -7,3 +7,7 @@
  */
 export { RedisReplayStore, RedisReplayStoreError } from './replay-store.js';
 export type { RedisReplayStoreOptions } from './replay-store.js';
+export { RedisStore } from './redis-store.js';
+export type { RedisStoreOptions } from './redis-store.js';
+export type { RedisStoreClient } from './client.js';
+export { RedisTimeoutError } from './timeout.js';

@@ -1,6 +1,8 @@
 import type {
   BulwarkErrorOptions,
   PayloadLimitOptions,
+  RateLimiterOptions,
+  RateLimitHeaderFormat,
   SecurityHeadersOptions,
   WebhookReceiverOptions,
 } from 'bulwark';
@@ -21,7 +23,40 @@ export type MiddlewareSpec =
   /** bulwark's payloadLimit (Fastify: the plugin, with route `config.payloadLimit`). */
   | { readonly kind: 'payloadLimit'; readonly options?: PayloadLimitOptions }
   /** bulwark's verifyWebhook (Fastify: the plugin, with route `config.verifyWebhook`). */
-  | { readonly kind: 'verifyWebhook'; readonly options?: WebhookReceiverOptions };
+  | { readonly kind: 'verifyWebhook'; readonly options?: WebhookReceiverOptions }
+  /** bulwark's rateLimit; `false` on a route opts it out (Fastify route config). */
+  | { readonly kind: 'rateLimit'; readonly options: RateLimitSpec | false };
+
+/** Framework-neutral rateLimit options; each builder turns them into its adapter's options. */
+export interface RateLimitSpec {
+  /** Options for a new limiter (each app gets its own, so counts never leak between frameworks). */
+  readonly limiter: RateLimiterOptions;
+  /** Key requests by this request header instead of the client IP. */
+  readonly keyHeader?: string;
+  /** Skip requests that carry this header. */
+  readonly skipHeader?: string;
+  readonly headers?: RateLimitHeaderFormat | false;
+  readonly legacyHeaders?: boolean;
+  readonly trustedProxies?: readonly string[];
+}
+
+/** The adapter options for a RateLimitSpec, given how a framework reads a request header. */
+export function rateLimitOptions<Req>(
+  spec: RateLimitSpec,
+  header: (req: Req, name: string) => string | undefined,
+) {
+  const { keyHeader, skipHeader, limiter, headers, legacyHeaders, trustedProxies } = spec;
+  return {
+    limiter,
+    ...(headers === undefined ? {} : { headers }),
+    ...(legacyHeaders === undefined ? {} : { legacyHeaders }),
+    ...(trustedProxies === undefined ? {} : { trustedProxies }),
+    ...(keyHeader === undefined ? {} : { key: (req: Req) => header(req, keyHeader) ?? 'none' }),
+    ...(skipHeader === undefined
+      ? {}
+      : { skip: (req: Req) => header(req, skipHeader) !== undefined }),
+  };
+}
 
 /** What a route handler does. */
 export type ReplySpec =

@@ -3,9 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import cors from 'cors';
 import express from 'express';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { BulwarkError } from 'bulwark';
-import { payloadLimit, rejectExpress, securityHeaders, verifyWebhook } from 'bulwark/express';
+import {
+  payloadLimit,
+  rateLimit,
+  rejectExpress,
+  securityHeaders,
+  verifyWebhook,
+} from 'bulwark/express';
+import { rateLimitOptions } from '../types.js';
 import type { AppSpec, MiddlewareSpec, ReplySpec, RunningApp } from '../types.js';
 import { listen } from './listen.js';
 
@@ -19,6 +26,13 @@ function middleware(spec: MiddlewareSpec): RequestHandler {
       return payloadLimit(spec.options);
     case 'verifyWebhook':
       return verifyWebhook(spec.options);
+    case 'rateLimit':
+      // A route-level `false` mounts nothing: Express has no global middleware to opt out of.
+      if (spec.options === false)
+        return (_req, _res, next) => {
+          next();
+        };
+      return rateLimit(rateLimitOptions(spec.options, (req: Request, name) => req.get(name)));
   }
 }
 

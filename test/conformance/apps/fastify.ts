@@ -1,10 +1,23 @@
 import { Readable } from 'node:stream';
 import fastifyCors from '@fastify/cors';
 import Fastify from 'fastify';
-import type { FastifyContextConfig, FastifyInstance } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
 import { BulwarkError } from 'bulwark';
-import { payloadLimit, rejectFastify, securityHeaders, verifyWebhook } from 'bulwark/fastify';
-import type { AppSpec, MiddlewareSpec, ReplySpec, RunningApp } from '../types.js';
+import {
+  payloadLimit,
+  rateLimit,
+  rejectFastify,
+  securityHeaders,
+  verifyWebhook,
+} from 'bulwark/fastify';
+import { rateLimitOptions } from '../types.js';
+import type { AppSpec, MiddlewareSpec, RateLimitSpec, ReplySpec, RunningApp } from '../types.js';
+
+const fastifyHeader = (req: FastifyRequest, name: string): string | undefined => {
+  const v = req.headers[name.toLowerCase()];
+  return typeof v === 'string' ? v : undefined;
+};
+const fastifyRateLimit = (spec: RateLimitSpec) => rateLimitOptions(spec, fastifyHeader);
 
 async function register(app: FastifyInstance, spec: MiddlewareSpec): Promise<void> {
   switch (spec.kind) {
@@ -24,6 +37,9 @@ async function register(app: FastifyInstance, spec: MiddlewareSpec): Promise<voi
     case 'verifyWebhook':
       await app.register(verifyWebhook, { ...spec.options, global: true });
       return;
+    case 'rateLimit':
+      if (spec.options !== false) await app.register(rateLimit, fastifyRateLimit(spec.options));
+      return;
   }
 }
 
@@ -34,6 +50,8 @@ function routeConfig(use: readonly MiddlewareSpec[]): FastifyContextConfig {
     if (m.kind === 'securityHeaders') config.securityHeaders = m.options ?? {};
     if (m.kind === 'payloadLimit') config.payloadLimit = m.options ?? {};
     if (m.kind === 'verifyWebhook') config.verifyWebhook = m.options ?? {};
+    if (m.kind === 'rateLimit')
+      config.rateLimit = m.options === false ? false : fastifyRateLimit(m.options);
   }
   return config;
 }
@@ -49,6 +67,10 @@ export async function startFastify(spec: AppSpec): Promise<RunningApp> {
     await app.register(payloadLimit, { global: false });
   if (routeKinds.has('verifyWebhook') && !globalKinds.has('verifyWebhook'))
     await app.register(verifyWebhook, { global: false });
+  // Route-level rate limits need the plugin; without a global one it limits only those routes.
+  const routeLimits = spec.routes.some((r) => r.use?.some((m) => m.kind === 'rateLimit'));
+  if (routeLimits && !spec.use.some((m) => m.kind === 'rateLimit'))
+    await app.register(rateLimit, { global: false, limiter: { limit: 1, windowMs: 1000 } });
   for (const r of spec.routes) {
     const reply: ReplySpec = r.reply;
     app.route({

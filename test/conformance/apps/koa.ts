@@ -2,9 +2,10 @@ import { createServer } from 'node:http';
 import { Readable } from 'node:stream';
 import cors from '@koa/cors';
 import Koa from 'koa';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { BulwarkError } from 'bulwark';
-import { payloadLimit, rejectKoa, securityHeaders, verifyWebhook } from 'bulwark/koa';
+import { payloadLimit, rateLimit, rejectKoa, securityHeaders, verifyWebhook } from 'bulwark/koa';
+import { rateLimitOptions } from '../types.js';
 import type { AppSpec, MiddlewareSpec, ReplySpec, RouteSpec, RunningApp } from '../types.js';
 import { listen } from './listen.js';
 
@@ -18,6 +19,11 @@ function middleware(spec: MiddlewareSpec): Middleware {
       return payloadLimit(spec.options);
     case 'verifyWebhook':
       return verifyWebhook(spec.options);
+    case 'rateLimit':
+      if (spec.options === false) return (_ctx, next) => next();
+      return rateLimit(
+        rateLimitOptions(spec.options, (ctx: Context, name) => ctx.get(name) || undefined),
+      );
   }
 }
 

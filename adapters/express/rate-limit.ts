@@ -1,0 +1,47 @@
+import type { Request, RequestHandler } from 'express';
+import { compileRateLimit } from 'bulwark';
+import type { ClientAddressInput, RateLimitMiddlewareOptions } from 'bulwark';
+import { rejectExpress } from './reject.js';
+import type { ExpressRejectOptions } from './reject.js';
+
+/** Options for the Express `rateLimit` middleware: the shared options plus `onReject`. */
+export interface ExpressRateLimitOptions
+  extends RateLimitMiddlewareOptions<Request>, ExpressRejectOptions {}
+
+const peer = (req: Request): ClientAddressInput => ({
+  remoteAddress: req.socket.remoteAddress,
+  headers: req.headers,
+});
+
+/**
+ * Rate limiting for Express: counts each request under its key (the client IP by default)
+ * and answers 429 `{"detail":"Too Many Requests"}` with `Retry-After` and the RateLimit
+ * headers once the limit is reached. Mount it after `securityHeaders` so the 429 carries them.
+ */
+export function rateLimit(options: ExpressRateLimitOptions): RequestHandler {
+  const check = compileRateLimit(options, peer);
+  const { onReject } = options;
+  return (req, res, next) => {
+    check(req).then(
+      (outcome) => {
+        if (outcome === undefined) {
+          next();
+          return;
+        }
+        if (outcome.error !== undefined) {
+          rejectExpress(outcome.error, req, res, next, onReject);
+          return;
+        }
+        const h = outcome.headers;
+        for (const name in h) {
+          const value = h[name];
+          if (value !== undefined) res.setHeader(name, value);
+        }
+        next();
+      },
+      (error: unknown) => {
+        next(error);
+      },
+    );
+  };
+}

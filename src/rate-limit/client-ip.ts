@@ -1,0 +1,150 @@
+import { isIPv4 } from 'node:net';
+import { forwardedForNodes, nodeAddress } from './forwarded.js';
+import { cidrContains, formatIp, maskIp, parseCidr, parseIp } from './ip.js';
+import type { Cidr, ParsedIp } from './ip.js';
+
+/** What {@link resolveClientIp} needs from a request: plain values any framework has. */
+export interface ClientAddressInput {
+  /** The TCP peer (`req.socket.remoteAddress`). */
+  readonly remoteAddress: string | undefined;
+  /** The request headers, lower-case names, as Node gives them. */
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+}
+
+/** Which forwarding header a trusted proxy writes. */
+export type ProxyHeader = 'auto' | 'forwarded' | 'x-forwarded-for';
+
+/** Options for {@link resolveClientIp} and {@link compileClientIp}. */
+export interface ClientIpOptions {
+  /**
+   * Proxies whose forwarding headers are believed: IPs and CIDRs, IPv4 and IPv6 (the
+   * `TRUSTED_PROXIES` variable). Only when the socket peer is one of them is a forwarding
+   * header read at all, so a client talking to the app directly cannot choose its own key.
+   * Default: none (the socket peer is the client).
+   */
+  readonly trustedProxies?: readonly string[];
+  /**
+   * IPv6 clients are keyed by this prefix length, because one subscriber usually holds a
+   * whole /64 and could otherwise rotate through 2^64 addresses to escape the limit.
+   * `128` keys single addresses. Default: `64`.
+   */
+  readonly ipv6Subnet?: number;
+  /**
+   * The header your proxies write. `'auto'` reads `Forwarded` when present, else
+   * `X-Forwarded-For`. Name the one header your proxy sets if it passes the other through
+   * from clients untouched, or a client could pick its key with it. Default: `'auto'`.
+   */
+  readonly proxyHeader?: ProxyHeader;
+}
+
+const PROXY_HEADERS: readonly string[] = ['auto', 'forwarded', 'x-forwarded-for'];
+
+/** The key used when there is no usable address at all (a closed socket). */
+export const UNKNOWN_CLIENT = 'unknown';
+
+/** Hops read from the right of a forwarding header at most: a chain longer than this is an attack, not a topology. */
+const MAX_HOPS = 32;
+
+/** A compiled resolver: trusted proxies parsed once, nothing parsed per request but the request. */
+export type ClientIpResolver = (request: ClientAddressInput) => string;
+
+function headerText(value: string | readonly string[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? value : value.join(',');
+}
+
+/**
+ * Builds the resolver for {@link resolveClientIp}: checks and parses the options once (a bad
+ * proxy entry throws a `TypeError` saying what to write).
+ */
+export function compileClientIp(options: ClientIpOptions = {}): ClientIpResolver {
+  const proxies: Cidr[] = [];
+  for (const entry of options.trustedProxies ?? []) {
+    const block = typeof entry === 'string' ? parseCidr(entry.trim()) : undefined;
+    if (block === undefined) {
+      throw new TypeError(
+        `bulwark: trustedProxies: ${JSON.stringify(entry)} is not an IP address or CIDR; write entries such as '10.0.0.0/8', '192.168.1.10' or 'fd00::/8'.`,
+      );
+    }
+    proxies.push(block);
+  }
+  const subnet = options.ipv6Subnet ?? 64;
+  if (!Number.isInteger(subnet) || subnet < 1 || subnet > 128) {
+    throw new TypeError(
+      `bulwark: ipv6Subnet: ${String(subnet)} is not a prefix length from 1 to 128; write 64 (one subscriber's block) or 128 (single addresses).`,
+    );
+  }
+  const proxyHeader = options.proxyHeader ?? 'auto';
+  if (!PROXY_HEADERS.includes(proxyHeader)) {
+    throw new TypeError(
+      `bulwark: proxyHeader: ${JSON.stringify(proxyHeader)} is not a header choice; write 'auto', 'forwarded' or 'x-forwarded-for'.`,
+    );
+  }
+
+  const trusted = (ip: ParsedIp): boolean => {
+    for (const block of proxies) if (cidrContains(block, ip)) return true;
+    return false;
+  };
+  const key = (ip: ParsedIp): string => {
+    if (ip.family === 4 || subnet === 128) return formatIp(ip);
+    return `${formatIp(maskIp(ip, subnet))}/${subnet}`;
+  };
+
+  /**
+   * Walks hops from the right (the entry our own proxy appended) leftwards, skipping trusted
+   * proxies; the first untrusted address is the client. Entries left of it were written by
+   * the client and are never believed. Unparseable entries are skipped.
+   */
+  const walk = (nodes: readonly (string | undefined)[]): ParsedIp | undefined => {
+    let leftmost: ParsedIp | undefined;
+    const stop = Math.max(0, nodes.length - MAX_HOPS);
+    for (let i = nodes.length - 1; i >= stop; i--) {
+      const node = nodes[i];
+      if (node === undefined) continue;
+      const text = nodeAddress(node);
+      const ip = text === undefined ? undefined : parseIp(text);
+      if (ip === undefined) continue;
+      if (!trusted(ip)) return ip;
+      leftmost = ip;
+    }
+    return leftmost;
+  };
+
+  return (request) => {
+    const remote = request.remoteAddress;
+    // The common case, a direct IPv4 peer: Node reports it canonically, so it is its own key.
+    if (proxies.length === 0 && remote !== undefined && isIPv4(remote)) return remote;
+    const peer = remote === undefined ? undefined : parseIp(remote);
+    if (peer === undefined) return remote ?? UNKNOWN_CLIENT;
+    if (proxies.length === 0 || !trusted(peer)) return key(peer);
+    let found: ParsedIp | undefined;
+    const forwarded =
+      proxyHeader === 'x-forwarded-for' ? undefined : headerText(request.headers.forwarded);
+    if (forwarded !== undefined) found = walk(forwardedForNodes(forwarded));
+    else if (proxyHeader !== 'forwarded') {
+      const xff = headerText(request.headers['x-forwarded-for']);
+      if (xff !== undefined) found = walk(xff.split(','));
+    }
+    return key(found ?? peer);
+  };
+}
+
+const compiled = new WeakMap<ClientIpOptions, ClientIpResolver>();
+const plain = compileClientIp();
+
+/**
+ * The address to key a client by. By default the socket peer; with `trustedProxies`, the
+ * first untrusted address in `Forwarded` (RFC 7239) or `X-Forwarded-For`, read from the
+ * right. IPv4-mapped IPv6 counts as IPv4, IPv6 is grouped by its /64. The options object is
+ * compiled on first use and cached, so pass the same object on every call (or use
+ * {@link compileClientIp}).
+ */
+export function resolveClientIp(request: ClientAddressInput, options?: ClientIpOptions): string {
+  if (options === undefined) return plain(request);
+  let resolver = compiled.get(options);
+  if (resolver === undefined) {
+    resolver = compileClientIp(options);
+    compiled.set(options, resolver);
+  }
+  return resolver(request);
+}

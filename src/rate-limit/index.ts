@@ -1,0 +1,39 @@
+export { createRateLimiter } from './limiter.js';
+export { MemoryStore, DEFAULT_MAX_KEYS } from './memory-store.js';
+export type { MemoryStoreOptions } from './memory-store.js';
+export type {
+  RateLimitAlgorithm,
+  RateLimitDecision,
+  RateLimiter,
+  RateLimiterOptions,
+  RateLimitLogger,
+  RateLimitPolicy,
+  RateLimitStore,
+  StoreErrorPolicy,
+} from './types.js';
+export { MAX_SLIDING_LOG_LIMIT } from './validate.js';
+export {
+  STORE_RECOVERED,
+  STORE_UNAVAILABLE,
+  STORE_UNAVAILABLE_RETRY_AFTER_MS,
+} from './failure-policy.js';
+export { compileClientIp, resolveClientIp, UNKNOWN_CLIENT } from './client-ip.js';
+export type {
+  ClientAddressInput,
+  ClientIpOptions,
+  ClientIpResolver,
+  ProxyHeader,
+} from './client-ip.js';
+export { cidrContains, formatIp, parseCidr, parseIp } from './ip.js';
+export type { Cidr, ParsedIp } from './ip.js';
+export { compileRateLimitHeaders, rateLimitHeaders } from './headers.js';
+export type {
+  RateLimitHeaderBuilder,
+  RateLimitHeaderFormat,
+  RateLimitHeaderOptions,
+} from './headers.js';
+export { rateLimitError, TOO_MANY_REQUESTS } from './rejection.js';
+export { MISSION_CONTROL_RATE_LIMITS } from './presets.js';
+export type { RateLimitPreset } from './presets.js';
+export { compileRateLimit } from './middleware.js';
+export type { RateLimitCheck, RateLimitMiddlewareOptions, RateLimitOutcome } from './middleware.js';

@@ -1,0 +1,30 @@
+import { BulwarkError } from '../errors.js';
+import type { RateLimitDecision } from './types.js';
+
+/** The default 429 detail, Mission Control's text. */
+export const TOO_MANY_REQUESTS = 'Too Many Requests';
+
+/**
+ * The rejection for a refused decision: 429 `rate_limited`, or 503 `store_unavailable`
+ * when the store is down and the policy is `'deny'`. `headers` come from
+ * {@link rateLimitHeaders} and include `Retry-After`.
+ */
+export function rateLimitError(
+  decision: RateLimitDecision,
+  headers: Readonly<Record<string, string>>,
+): BulwarkError {
+  if (decision.storeUnavailable) {
+    return new BulwarkError({
+      status: 503,
+      code: 'store_unavailable',
+      detail: 'Service Unavailable',
+      headers,
+    });
+  }
+  return new BulwarkError({
+    status: 429,
+    code: 'rate_limited',
+    detail: TOO_MANY_REQUESTS,
+    headers,
+  });
+}

@@ -1,0 +1,118 @@
+import { suggest } from '../util/suggest.js';
+import { ALGORITHM_NAMES } from './algorithms.js';
+import type {
+  RateLimitAlgorithm,
+  RateLimiterOptions,
+  RateLimitLogger,
+  RateLimitStore,
+  StoreErrorPolicy,
+} from './types.js';
+
+/** Letters, digits, `.`, `_`, `-`: safe inside a Redis key's hash tag and a structured-field string. */
+const NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The largest limit the sliding log accepts: it keeps one timestamp per unit per key. */
+export const MAX_SLIDING_LOG_LIMIT = 100_000;
+
+function fail(option: string, problem: string, instead: string): never {
+  throw new TypeError(`bulwark: rate limit ${option}: ${problem}; ${instead}.`);
+}
+
+function positiveInteger(option: string, value: unknown, example: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    fail(
+      option,
+      value === undefined
+        ? 'is missing'
+        : `${typeof value === 'number' ? String(value) : JSON.stringify(value)} is not a whole number, 1 or more`,
+      `write a whole number such as ${example}`,
+    );
+  }
+  return value;
+}
+
+/** The options of {@link createRateLimiter} with defaults applied, checked once at creation. */
+export interface ValidRateLimiterOptions {
+  readonly name: string;
+  readonly limit: number;
+  readonly windowMs: number;
+  readonly algorithm: RateLimitAlgorithm;
+  readonly countRejected: boolean;
+  readonly store: RateLimitStore | undefined;
+  readonly onStoreError: StoreErrorPolicy;
+  readonly logger: RateLimitLogger;
+  readonly clock: () => number;
+}
+
+export function validateRateLimiterOptions(options: RateLimiterOptions): ValidRateLimiterOptions {
+  if (typeof options !== 'object' || (options as unknown) === null) {
+    fail('options', 'missing', 'pass an object such as { limit: 20, windowMs: 60_000 }');
+  }
+  const name = options.name ?? 'default';
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    fail(
+      'name',
+      `${JSON.stringify(name)} is not a short name`,
+      "use letters, digits, '.', '_' and '-' (at most 64), such as 'agent-auth'",
+    );
+  }
+  const limit = positiveInteger('limit', options.limit, '20');
+  const windowMs = positiveInteger('windowMs', options.windowMs, '60_000 (one minute)');
+  const algorithm = options.algorithm ?? 'sliding-window';
+  if (!ALGORITHM_NAMES.includes(algorithm)) {
+    const hint = typeof algorithm === 'string' ? suggest(algorithm, ALGORITHM_NAMES) : undefined;
+    fail(
+      'algorithm',
+      `${JSON.stringify(algorithm)} is not an algorithm${hint === undefined ? '' : ` (${hint})`}`,
+      `write one of ${ALGORITHM_NAMES.map((a) => `'${a}'`).join(', ')}`,
+    );
+  }
+  if (algorithm === 'sliding-log' && limit > MAX_SLIDING_LOG_LIMIT) {
+    fail(
+      'limit',
+      `${limit} is too large for 'sliding-log', which stores one timestamp per unit`,
+      `use 'sliding-window' for limits above ${MAX_SLIDING_LOG_LIMIT}`,
+    );
+  }
+  const countRejected = options.countRejected ?? false;
+  if (typeof countRejected !== 'boolean')
+    fail('countRejected', 'is not a boolean', 'write true or false');
+  const store = options.store;
+  if (store !== undefined && (typeof store !== 'object' || typeof store.consume !== 'function')) {
+    fail('store', 'is not a store', 'pass new MemoryStore() or new RedisStore({ client })');
+  }
+  const onStoreError = options.onStoreError ?? 'allow';
+  if (
+    onStoreError !== 'allow' &&
+    onStoreError !== 'deny' &&
+    typeof (onStoreError as { fallback?: { consume?: unknown } } | null)?.fallback?.consume !==
+      'function'
+  ) {
+    fail(
+      'onStoreError',
+      `${JSON.stringify(onStoreError)} is not a policy`,
+      "write 'allow', 'deny' or { fallback: createRateLimiter({ ... }) }",
+    );
+  }
+  const logger = options.logger ?? console;
+  if (typeof logger.warn !== 'function' || typeof logger.error !== 'function') {
+    fail('logger', 'has no warn and error functions', 'pass console or a pino/winston logger');
+  }
+  const clock = options.clock ?? Date.now;
+  if (typeof clock !== 'function') fail('clock', 'is not a function', 'pass () => Date.now()');
+  return { name, limit, windowMs, algorithm, countRejected, store, onStoreError, logger, clock };
+}
+
+/** Rejects a cost that is not a whole number from 1 to the limit: a programming error, caught at the call. */
+export function checkCost(cost: unknown, limit: number): void {
+  if (typeof cost !== 'number' || !Number.isSafeInteger(cost) || cost < 1) {
+    throw new TypeError(
+      `bulwark: rate limit cost ${String(cost)} is not a whole number, 1 or more; pass a cost such as 1.`,
+    );
+  }
+  if (cost > limit) {
+    throw new TypeError(
+      `bulwark: rate limit cost ${cost} exceeds the limit ${limit}, so it could never pass; raise the limit or lower the cost.`,
+    );
+  }
+}

@@ -1,0 +1,26 @@
+import { PRELUDE } from './prelude.js';
+
+/**
+ * Mirrors src/rate-limit/fixed-window.ts. State: hash { a = window start, b = count }. The
+ * TTL is set once per window (it ends with the window); inside a window a decision only
+ * increments the count in place, which keeps Redis's work per call close to a bare INCRBY.
+ */
+export const FIXED_WINDOW = `${PRELUDE}
+local s = redis.call('HMGET', key, 'a', 'b')
+local a = tonumber(s[1]) or 0
+local b = tonumber(s[2]) or 0
+local fresh = b == 0 or now >= a + w
+if fresh then a = now; b = 0 end
+local allowed = b + cost <= limit
+local finish = a + w
+if allowed or countRejected then
+  b = b + cost
+  if fresh then
+    redis.call('HSET', key, 'a', a, 'b', b)
+    redis.call('PEXPIRE', key, w)
+  else
+    redis.call('HINCRBY', key, 'b', cost)
+  end
+end
+return { allowed and 1 or 0, limit - b, finish - now, finish - now }
+`;

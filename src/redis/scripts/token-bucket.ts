@@ -1,0 +1,25 @@
+import { PRELUDE } from './prelude.js';
+
+/**
+ * Mirrors src/rate-limit/token-bucket.ts (GCRA). State: one number, the theoretical arrival
+ * time in epoch milliseconds (fractional; Redis passes Lua numbers at full precision).
+ */
+export const TOKEN_BUCKET = `${PRELUDE}
+local interval = w / limit
+local tat = tonumber(redis.call('GET', key)) or 0
+if tat < now then tat = now end
+local nextTat = tat + cost * interval
+local allowed = nextTat - w <= now + 1e-6
+if allowed then tat = nextTat
+elseif countRejected then tat = math.min(nextTat, now + 2 * w) end
+local remaining = math.min(limit, math.floor((now + w - tat) / interval + 1e-6))
+local resetMs = up(tat - now)
+if resetMs > 0 then
+  redis.call('SET', key, string.format('%.17g', tat), 'PX', resetMs)
+else
+  redis.call('DEL', key)
+end
+local retry = 0
+if not allowed then retry = up(tat + cost * interval - w - now) end
+return { allowed and 1 or 0, remaining, resetMs, retry }
+`;

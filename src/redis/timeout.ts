@@ -1,0 +1,93 @@
+/** Raised when Redis does not answer within `timeoutMs`. */
+export class RedisTimeoutError extends Error {
+  constructor(timeoutMs: number) {
+    super(`bulwark: Redis did not answer within ${timeoutMs} ms`);
+    this.name = 'RedisTimeoutError';
+  }
+}
+
+/** One call under a deadline. */
+export class PendingCall {
+  constructor(
+    readonly deadline: number,
+    public onTimeout: ((error: Error) => void) | undefined,
+  ) {}
+
+  /** Marks the call answered; false when the timeout already fired (the answer is then ignored). */
+  finish(): boolean {
+    if (this.onTimeout === undefined) return false;
+    this.onTimeout = undefined;
+    return true;
+  }
+}
+
+/**
+ * Per-call timeouts for one store, without a timer per call: every call of a store has the
+ * same `timeoutMs`, so deadlines arrive in call order and one FIFO queue with one timer (armed
+ * for the oldest pending call) enforces them all. A hung Redis (paused, partitioned,
+ * overloaded) then cannot hold requests open; a late answer is ignored.
+ */
+export class TimeoutQueue {
+  readonly #timeoutMs: number;
+  #queue: PendingCall[] = [];
+  #head = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(timeoutMs: number) {
+    this.#timeoutMs = timeoutMs;
+  }
+
+  /** Starts the clock for one call; `onTimeout` runs if it is not finished in time. */
+  start(onTimeout: (error: Error) => void): PendingCall {
+    const pending = new PendingCall(performance.now() + this.#timeoutMs, onTimeout);
+    this.#queue.push(pending);
+    if (this.#timer === undefined) this.#arm(this.#timeoutMs);
+    return pending;
+  }
+
+  /** `promise`, or a RedisTimeoutError once `timeoutMs` has passed. */
+  run<T>(promise: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const pending = this.start(reject);
+      promise.then(
+        (value) => {
+          if (pending.finish()) resolve(value);
+        },
+        (error: unknown) => {
+          if (pending.finish()) reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  }
+
+  readonly #expire = (): void => {
+    this.#timer = undefined;
+    const now = performance.now();
+    const queue = this.#queue;
+    let head = this.#head;
+    while (head < queue.length) {
+      const p = queue[head];
+      if (p === undefined) break;
+      if (p.onTimeout !== undefined) {
+        if (p.deadline > now) break;
+        const onTimeout = p.onTimeout;
+        p.onTimeout = undefined;
+        onTimeout(new RedisTimeoutError(this.#timeoutMs));
+      }
+      head++;
+    }
+    // Compact now and then, so settled entries do not pile up.
+    if (head > 1024 && head * 2 > queue.length) {
+      this.#queue = queue.slice(head);
+      head = 0;
+    }
+    this.#head = head;
+    const next = this.#queue[head];
+    if (next !== undefined) this.#arm(Math.max(1, next.deadline - now));
+  };
+
+  #arm(delayMs: number): void {
+    // Unreferenced: a pending timeout alone must not keep the process alive.
+    this.#timer = setTimeout(this.#expire, delayMs).unref();
+  }
+}
