@@ -6,3 +6,4 @@ export { configFromEnv, ConfigError, DEFAULT_MAX_PAYLOAD_BYTES } from './config.
 export type { BulwarkConfig, RateLimitBackend } from './config.js';
 export * from './headers/index.js';
 export { maskUrlCredentials } from './util/mask-url.js';
+export * from './redact/index.js';
