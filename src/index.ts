@@ -7,3 +7,5 @@ export type { BulwarkConfig, RateLimitBackend } from './config.js';
 export * from './headers/index.js';
 export { maskUrlCredentials } from './util/mask-url.js';
 export * from './redact/index.js';
+export * from './log/index.js';
+export * from './prompt/index.js';
