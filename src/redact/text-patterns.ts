@@ -76,7 +76,8 @@ export const BUILTIN_PATTERNS: readonly TextPattern[] = [
   },
   {
     name: 'Bearer credential',
-    regex: /(?<![A-Za-z0-9_-])(bearer[ \t]{1,16})[A-Za-z0-9\-._~+/]{8,}=*/gi,
+    // RFC 6750 b64token; the lookahead keeps `bearer expires_in=3600` (prose) intact.
+    regex: /(?<![A-Za-z0-9_-])(bearer[ \t]{1,16})[A-Za-z0-9\-._~+/]{8,}=*(?![A-Za-z0-9\-._~+/=])/gi,
     replace: keepFirst,
   },
   {
