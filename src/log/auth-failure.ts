@@ -41,13 +41,14 @@ export function loggablePath(path: string): string {
   if (q !== -1) end = q;
   const h = raw.indexOf('#');
   if (h !== -1 && h < end) end = h;
-  // Control characters are percent-encoded, as they would be on the wire: a raw CR/LF here
-  // would let a client forge log lines.
-  const clean = raw
-    .slice(0, Math.min(end, MAX_PATH))
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is encoded
-    .replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => encodeURIComponent(c));
-  return redactText(clean);
+  // Credentials are scrubbed first (a pattern may span a line break), then control characters
+  // are percent-encoded, as they would be on the wire: a raw CR/LF here would let a client
+  // forge log lines.
+  return (
+    redactText(raw.slice(0, Math.min(end, MAX_PATH)))
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what is encoded
+      .replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => encodeURIComponent(c))
+  );
 }
 
 function hasHeader(headers: AuthFailureInfo['headers'], name: string): boolean {
