@@ -77,31 +77,26 @@ export function compileRedaction(options: RedactOptions = {}): CompiledRedaction
   };
 }
 
-/** Whether `key` is redacted under these path states (no allocation). */
+/**
+ * Whether `key` is redacted under these path states (no allocation). The trie is deterministic
+ * (see compilePaths), so there is at most one state: the exact child, else the wildcard.
+ */
 export function isHit(c: CompiledRedaction, states: readonly PathNode[], key: string): boolean {
   if (c.fields.size > 0 && c.fields.has(key)) return true;
-  for (const s of states) {
-    if (s.wildcard?.terminal === true) return true;
-    if (s.children.get(key)?.terminal === true) return true;
-  }
-  return false;
+  const s = states[0];
+  if (s === undefined) return false;
+  return (s.children.get(key) ?? s.wildcard)?.terminal === true;
 }
 
-/** The path states below `key`. Allocates only when some path continues through it. */
+/** The path states below `key`: a shared one-element array, or the empty one. */
 export function step(states: readonly PathNode[], key: string): readonly PathNode[] {
-  if (states.length === 0) return EMPTY_STATES;
-  let out: PathNode[] | undefined;
-  for (const s of states) {
-    const exact = s.children.get(key);
-    if (exact !== undefined && (exact.children.size > 0 || exact.wildcard !== undefined)) {
-      (out ??= []).push(exact);
-    }
-    const wild = s.wildcard;
-    if (wild !== undefined && (wild.children.size > 0 || wild.wildcard !== undefined)) {
-      (out ??= []).push(wild);
-    }
+  const s = states[0];
+  if (s === undefined) return EMPTY_STATES;
+  const next = s.children.get(key) ?? s.wildcard;
+  if (next === undefined || (next.childKeys.length === 0 && next.wildcard === undefined)) {
+    return EMPTY_STATES;
   }
-  return out ?? EMPTY_STATES;
+  return next.asStates;
 }
 
 /** The boolean written in 'flag' mode: is a secret set? */

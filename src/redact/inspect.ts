@@ -10,6 +10,8 @@ import { mayContainSecret } from './text.js';
 export function needsRedaction(c: CompiledRedaction, value: unknown): boolean {
   if (typeof value === 'string') return c.scrub !== undefined && mayContainSecret(value);
   if (typeof value !== 'object' || value === null) return false;
+  const flat = checkFlat(c, value);
+  if (flat !== undefined) return flat;
   const seen = new Set<object>();
   const values: unknown[] = [value];
   const stateStack: (readonly PathNode[])[] = [c.rootStates];
@@ -41,6 +43,29 @@ export function needsRedaction(c: CompiledRedaction, value: unknown): boolean {
         stateStack.push(step(states, mk));
         depths.push(depth + 1);
       }
+    }
+  } catch {
+    return true;
+  }
+  return false;
+}
+
+/**
+ * The common log-call case without allocating: a plain object whose values are all
+ * primitives. Answers undefined when the object has nested values (the full walk decides).
+ */
+function checkFlat(c: CompiledRedaction, value: object): boolean | undefined {
+  if (Object.getPrototypeOf(value) !== Object.prototype || 'toJSON' in value) return undefined;
+  const states = c.rootStates;
+  try {
+    for (const k in value) {
+      if (!Object.hasOwn(value, k)) continue;
+      const v = (value as Record<string, unknown>)[k];
+      if (typeof v === 'object' && v !== null) return undefined;
+      if (k === '__proto__' || isHit(c, states, c.caseInsensitive ? k.toLowerCase() : k)) {
+        return true;
+      }
+      if (typeof v === 'string' && c.scrub !== undefined && mayContainSecret(v)) return true;
     }
   } catch {
     return true;

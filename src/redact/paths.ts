@@ -2,15 +2,31 @@
 export interface PathNode {
   /** Child per exact key (lower-cased when matching is case-insensitive). */
   readonly children: Map<string, PathNode>;
+  /** The keys of `children`, as an array: iterated on every call of the JSON fast path. */
+  readonly childKeys: string[];
   /** Child for `*`, which matches any key or index. */
   wildcard: PathNode | undefined;
   /** A configured path ends at this node: the key that led here is redacted. */
   terminal: boolean;
+  /** `[this]`, made once: the walkers pass state sets around without allocating. */
+  readonly asStates: readonly PathNode[];
 }
 
 export function newNode(): PathNode {
-  return { children: new Map(), wildcard: undefined, terminal: false };
+  const node = {
+    children: new Map<string, PathNode>(),
+    childKeys: [] as string[],
+    wildcard: undefined as PathNode | undefined,
+    terminal: false,
+    asStates: [] as PathNode[],
+  };
+  node.asStates.push(node);
+  return node;
 }
+
+/** Bounds the compiled trie, so a hostile path list cannot make compilation explode. */
+const MAX_NODES = 10_000;
+const MAX_SEGMENTS = 256;
 
 /** The segment value that stands for `*`. A symbol, so no real key can collide with it. */
 export const WILDCARD: unique symbol = Symbol('wildcard');
@@ -83,13 +99,20 @@ export function parsePath(path: string): Segment[] {
   return out;
 }
 
-/** Compiles every path into one trie, walked in step with the value being copied. */
+/**
+ * Compiles every path into one trie, then makes it deterministic: where an exact key and `*`
+ * both match (`gateway.token` and `*.secret` at `gateway`), their subtrees are merged into the
+ * exact child. Walking the result needs one node per position, never a set of them, so the
+ * hot paths neither branch on overlaps nor allocate.
+ */
 export function compilePaths(paths: readonly string[], caseInsensitive: boolean): PathNode {
   const root = newNode();
   for (const path of paths) {
     if (typeof path !== 'string') bad(String(path), 'is not a string');
+    const segments = parsePath(path);
+    if (segments.length > MAX_SEGMENTS) bad(path, `has more than ${MAX_SEGMENTS} segments`);
     let node = root;
-    for (const seg of parsePath(path)) {
+    for (const seg of segments) {
       if (seg === WILDCARD) {
         node.wildcard ??= newNode();
         node = node.wildcard;
@@ -99,11 +122,40 @@ export function compilePaths(paths: readonly string[], caseInsensitive: boolean)
         if (next === undefined) {
           next = newNode();
           node.children.set(key, next);
+          node.childKeys.push(key);
         }
         node = next;
       }
     }
     node.terminal = true;
   }
-  return root;
+  return determinize(root);
+}
+
+function determinize(root: PathNode): PathNode {
+  let count = 0;
+  const build = (nodes: readonly PathNode[]): PathNode => {
+    if (++count > MAX_NODES) {
+      bad('(all paths)', `expand to more than ${MAX_NODES} states through overlapping wildcards`);
+    }
+    const out = newNode();
+    out.terminal = nodes.some((n) => n.terminal);
+    const wilds: PathNode[] = [];
+    for (const n of nodes) if (n.wildcard !== undefined) wilds.push(n.wildcard);
+    const keys = new Set<string>();
+    for (const n of nodes) for (const k of n.childKeys) keys.add(k);
+    for (const k of keys) {
+      const group: PathNode[] = [];
+      for (const n of nodes) {
+        const child = n.children.get(k);
+        if (child !== undefined) group.push(child);
+      }
+      const child = build(group.concat(wilds));
+      out.children.set(k, child);
+      out.childKeys.push(k);
+    }
+    if (wilds.length > 0) out.wildcard = build(wilds);
+    return out;
+  };
+  return build([root]);
 }

@@ -18,7 +18,7 @@ function plainEnough(v: object): boolean {
  * Redacts only along the configured paths, copying the objects on the way (the "spine") and
  * sharing every other subtree with the input, which stays untouched. JSON.stringify then does
  * the rest natively; if it meets a cycle, a BigInt or a throwing getter, the caller falls
- * back to the safe deep copy.
+ * back to the safe deep copy. Written without closures or per-node Maps: it runs per log line.
  */
 export function redactSpine(
   c: CompiledRedaction,
@@ -26,53 +26,84 @@ export function redactSpine(
   value: unknown,
 ): unknown {
   if (typeof value !== 'object' || value === null) return value;
+  const node = states[0];
+  if (node === undefined) return value;
   if (!plainEnough(value)) throw LEAVE_FAST_PATH;
+  if (Array.isArray(value) && node.childKeys.length === 0 && node.wildcard !== undefined) {
+    return spineArray(c, node.wildcard, value);
+  }
   const src = value as Record<string, unknown>;
-  let wild = false;
-  for (const s of states) if (s.wildcard !== undefined) wild = true;
-  let changes: Map<string, unknown> | undefined;
-  let hits: Set<string> | undefined;
-  const visit = (k: string): void => {
+  const all = node.wildcard !== undefined || c.caseInsensitive;
+  const keys = all ? Object.keys(src) : node.childKeys;
+  let hits: string[] | undefined;
+  let changed: string[] | undefined;
+  let changedTo: unknown[] | undefined;
+  for (const k of keys) {
+    if (!all && !Object.hasOwn(src, k)) continue;
     const mk = c.caseInsensitive ? k.toLowerCase() : k;
     if (isHit(c, states, mk)) {
-      (hits ??= new Set()).add(k);
-      return;
+      (hits ??= []).push(k);
+      continue;
     }
     const next = step(states, mk);
-    if (next.length === 0) return;
+    if (next.length === 0) continue;
     const before = src[k];
     const after = redactSpine(c, next, before);
-    if (after !== before) (changes ??= new Map()).set(k, after);
-  };
-  if (wild || c.caseInsensitive) {
-    for (const k of Object.keys(src)) visit(k);
-  } else {
-    for (const s of states) {
-      for (const k of s.children.keys()) if (Object.hasOwn(src, k)) visit(k);
+    if (after !== before) {
+      (changed ??= []).push(k);
+      (changedTo ??= []).push(after);
     }
   }
-  if (changes === undefined && hits === undefined) return value;
-  if (Array.isArray(src)) {
-    const out: unknown[] = [];
-    for (let i = 0; i < src.length; i++) {
-      const k = String(i);
-      if (hits?.has(k) === true) {
-        if (c.mode === 'censor') out.push(c.censor);
-        else if (c.mode === 'flag') out.push(flagOf(src[i]));
-      } else out.push(changes?.has(k) === true ? changes.get(k) : src[i]);
+  if (hits === undefined && changed === undefined) return value;
+  if (Array.isArray(src) || c.mode === 'censor') {
+    // Same keys, new values: a shallow copy keeps every position. Spread defines `__proto__`
+    // as an own data key, as the safe copy does.
+    const out = (Array.isArray(src) ? src.slice() : { ...src }) as Record<string, unknown>;
+    if (changed !== undefined && changedTo !== undefined) {
+      for (let i = 0; i < changed.length; i++) put(out, changed[i] ?? '', changedTo[i]);
+    }
+    if (hits !== undefined) {
+      if (Array.isArray(src) && c.mode === 'remove') {
+        return (out as unknown as unknown[]).filter((_v, i) => !hits.includes(String(i)));
+      }
+      for (const k of hits) put(out, k, c.mode === 'censor' ? c.censor : flagOf(src[k]));
     }
     return out;
   }
+  // 'flag' renames keys and 'remove' drops them: rebuild in order.
   const out: Record<string, unknown> = {};
-  const flags = new Set<string>();
-  if (c.mode === 'flag' && hits !== undefined) for (const h of hits) flags.add(c.flagPrefix + h);
   for (const k of Object.keys(src)) {
-    if (hits?.has(k) === true) {
-      if (c.mode === 'censor') put(out, k, c.censor);
-      else if (c.mode === 'flag') put(out, c.flagPrefix + k, flagOf(src[k]));
-    } else if (!flags.has(k)) {
-      put(out, k, changes?.has(k) === true ? changes.get(k) : src[k]);
+    if (hits?.includes(k) === true) {
+      if (c.mode === 'flag') put(out, c.flagPrefix + k, flagOf(src[k]));
+    } else if (c.mode === 'flag' && hits?.includes(stripPrefix(c, k)) === true) {
+      // A literal `has_token` beside a flagged `token`: the computed flag wins.
+    } else {
+      const at = changed?.indexOf(k) ?? -1;
+      put(out, k, at === -1 ? src[k] : changedTo?.[at]);
     }
   }
   return out;
+}
+
+function stripPrefix(c: CompiledRedaction, key: string): string {
+  return key.startsWith(c.flagPrefix) ? key.slice(c.flagPrefix.length) : '';
+}
+
+/**
+ * An array under `[*]` with no index-specific path: every element gets the same treatment, so
+ * the next state is looked up once instead of per index.
+ */
+function spineArray(c: CompiledRedaction, next: PathNode, src: unknown[]): unknown {
+  if (next.terminal) {
+    if (c.mode === 'remove') return [];
+    return src.map((v) => (c.mode === 'censor' ? c.censor : flagOf(v)));
+  }
+  if (next.childKeys.length === 0 && next.wildcard === undefined) return src;
+  let out: unknown[] | undefined;
+  for (let i = 0; i < src.length; i++) {
+    const before = src[i];
+    const after = redactSpine(c, next.asStates, before);
+    if (after !== before) (out ??= src.slice())[i] = after;
+  }
+  return out ?? src;
 }

@@ -111,6 +111,26 @@ describe('fields and paths', () => {
     });
   });
 
+  it('merges overlapping wildcard and exact paths', () => {
+    const value = { a: { token: 1, b: { token: 2, secret: 3 } }, c: { token: 4 } };
+    const expected = {
+      a: { has_token: true, b: { has_token: true, secret: 3 } },
+      c: { has_token: true },
+    };
+    const r = createRedactor({ paths: ['*.token', 'a.b.token', 'a.*.token'] });
+    expect(r(value)).toEqual(expected);
+    expect(JSON.parse(r.stringify(value))).toEqual(expected);
+  });
+
+  it('bounds what a hostile path list can make compilation do', () => {
+    const paths = Array.from(
+      { length: 14 },
+      (_, i) => `${'*.'.repeat(i)}k${i}.${'*.'.repeat(13 - i)}x`,
+    );
+    expect(() => createRedactor({ paths })).toThrow(/more than 10000 states/);
+    expect(() => createRedactor({ paths: ['a.'.repeat(300) + 'b'] })).toThrow(/segments/);
+  });
+
   it('combines fields with paths', () => {
     expect(redact({ a: { pw: 1, token: 2 } }, { fields: ['token'], paths: ['a.pw'] })).toEqual({
       a: { has_pw: true, has_token: true },
