@@ -14,7 +14,7 @@ import {
   redactText,
   wrapExternalData,
 } from '../src/index.js';
-import { consume, measure, printTable, printThroughput, quick } from './lib/measure.js';
+import { consume, measure, measureAll, printTable, printThroughput, quick } from './lib/measure.js';
 
 const PATHS = ['token', 'gateway.token', 'agents[*].token'];
 
@@ -58,19 +58,21 @@ for (const [name, out] of [
   if (out !== expected) throw new Error(`${name} disagrees with redact(): ${JSON.stringify(out)}`);
 }
 
-const rows = [
-  measure('JSON.stringify (floor, no redaction)', () => JSON.stringify(obj)),
-  measure('bulwark createRedactor().stringify (censor)', () => bulwarkCensor.stringify(obj)),
-  measure('bulwark createRedactor().stringify (flag)', () => bulwarkFlag.stringify(obj)),
-  measure('bulwark JSON.stringify(createRedactor()(obj)) (deep copy)', () =>
-    JSON.stringify(bulwarkCensor(obj)),
-  ),
-  measure('bulwark JSON.stringify(redact(obj, opts))', () =>
-    JSON.stringify(redact(obj, { paths: PATHS, mode: 'censor' })),
-  ),
-  measure('fast-redact', () => fr(obj)),
-  measure('@pinojs/redact', () => pr(obj)),
-];
+const rows = measureAll([
+  ['JSON.stringify (no redaction, for scale)', () => JSON.stringify(obj)],
+  ['bulwark createRedactor().stringify (censor)', () => bulwarkCensor.stringify(obj)],
+  ['bulwark createRedactor().stringify (flag)', () => bulwarkFlag.stringify(obj)],
+  [
+    'bulwark JSON.stringify(createRedactor()(obj)) (deep copy)',
+    () => JSON.stringify(bulwarkCensor(obj)),
+  ],
+  [
+    'bulwark JSON.stringify(redact(obj, opts))',
+    () => JSON.stringify(redact(obj, { paths: PATHS, mode: 'censor' })),
+  ],
+  ['fast-redact', () => fr(obj)],
+  ['@pinojs/redact', () => pr(obj)],
+]);
 printTable(
   'Redact a gateway object with 20 agents to JSON (paths token, gateway.token, agents[*].token)',
   rows,
@@ -117,31 +119,49 @@ const noop = {
 };
 const safe = createSafeLogger(noop);
 const fields = { board_id: 'board-1', status: 200, duration_ms: 12, path: '/api/v1/boards/1' };
-const logRows = [
-  measure('bare logger.info(obj, msg)', () => {
-    noop.info(fields, 'request handled');
-  }),
-  measure('createSafeLogger(logger).info(obj, msg), clean', () => {
-    safe.info(fields, 'request handled');
-  }),
-  measure('createSafeLogger(logger).info(obj, msg), with a token', () => {
-    safe.info({ ...fields, token: 'abc' }, 'request handled');
-  }),
-];
+const logRows = measureAll([
+  [
+    'bare logger.info(obj, msg)',
+    () => {
+      noop.info(fields, 'request handled');
+    },
+  ],
+  [
+    'createSafeLogger(logger).info(obj, msg), clean',
+    () => {
+      safe.info(fields, 'request handled');
+    },
+  ],
+  [
+    'createSafeLogger(logger).info(obj, msg), with a token',
+    () => {
+      safe.info({ ...fields, token: 'abc' }, 'request handled');
+    },
+  ],
+]);
 printTable('Safe logger overhead (no-op sink)', logRows, 'bare logger.info(obj, msg)');
 
 // The same through a real pino writing to /dev/null: the overhead in proportion to real work.
 const realPino = pino(pino.destination({ dest: '/dev/null', sync: true }));
 const safePino = createSafeLogger(realPino);
-const pinoRows = [
-  measure('pino.info(obj, msg)', () => {
-    realPino.info(fields, 'request handled');
-  }),
-  measure('createSafeLogger(pino).info(obj, msg), clean', () => {
-    safePino.info(fields, 'request handled');
-  }),
-  measure('createSafeLogger(pino).info(obj, msg), with a token', () => {
-    safePino.info({ ...fields, token: 'abc' }, 'request handled');
-  }),
-];
+const pinoRows = measureAll([
+  [
+    'pino.info(obj, msg)',
+    () => {
+      realPino.info(fields, 'request handled');
+    },
+  ],
+  [
+    'createSafeLogger(pino).info(obj, msg), clean',
+    () => {
+      safePino.info(fields, 'request handled');
+    },
+  ],
+  [
+    'createSafeLogger(pino).info(obj, msg), with a token',
+    () => {
+      safePino.info({ ...fields, token: 'abc' }, 'request handled');
+    },
+  ],
+]);
 printTable('Safe logger overhead (pino to /dev/null)', pinoRows, 'pino.info(obj, msg)');

@@ -70,3 +70,26 @@ export function printThroughput(title: string, rows: readonly Measurement[], byt
     console.log(`${r.name.padEnd(width)}  ${mbs.toFixed(1).padStart(8)} MB/s`);
   }
 }
+
+/**
+ * Measures several candidates in interleaved rounds and keeps each one's median round. On a
+ * shared machine the load changes from second to second; interleaving makes every candidate see
+ * the same mix, so the ratios stay meaningful even when the absolute numbers move.
+ */
+export function measureAll(
+  candidates: readonly (readonly [string, () => unknown])[],
+  rounds = quick ? 3 : 9,
+  roundMs = quick ? 150 : 300,
+): Measurement[] {
+  const perRound = candidates.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++) {
+    candidates.forEach(([name, fn], i) => {
+      perRound[i]!.push(measure(name, fn, roundMs).nsPerOp);
+    });
+  }
+  return candidates.map(([name], i) => {
+    const sorted = perRound[i]!.sort((a, b) => a - b);
+    const ns = sorted[Math.floor(sorted.length / 2)]!;
+    return { name, opsPerSec: 1e9 / ns, nsPerOp: ns };
+  });
+}
