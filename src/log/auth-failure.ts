@@ -25,7 +25,9 @@ export interface AuthFailureInfo {
   readonly level?: 'warn' | 'info' | 'error';
 }
 
+/** The event logged for a presented but wrong token (Mission Control's name). */
 export const INVALID_TOKEN_EVENT = 'agent_auth.invalid_token';
+/** The event logged when no token was presented. */
 export const MISSING_TOKEN_EVENT = 'agent_auth.missing_token';
 const DEFAULT_AUTH_HEADERS: readonly string[] = ['authorization', 'x-agent-token'];
 const MAX_PATH = 2048;

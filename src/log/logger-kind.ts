@@ -6,9 +6,13 @@ export type LogMethod = (...args: never[]) => unknown;
  * fit it. Only `warn` is required.
  */
 export interface LoggerLike {
+  /** Warnings: failed authentications are logged here by default. */
   warn: LogMethod;
+  /** Errors. Optional. */
   error?: LogMethod;
+  /** Information. Optional. */
   info?: LogMethod;
+  /** Debugging. Optional. */
   debug?: LogMethod;
 }
 

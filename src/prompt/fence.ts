@@ -38,7 +38,12 @@ export interface FenceOptions {
    * `ˆ` (U+02C6); `{ marker }` picks another single visible, non-alphanumeric character.
    * Default: `false`.
    */
-  readonly datamark?: boolean | { readonly marker?: string };
+  readonly datamark?:
+    | boolean
+    | {
+        /** The marker character. Default: `'ˆ'` (U+02C6). */
+        readonly marker?: string;
+      };
 }
 
 const LABELS: readonly FenceLabel[] = ['EXTERNAL DATA', 'STRUCTURED DATA'];
@@ -57,11 +62,7 @@ interface CompiledFence {
   readonly datamark: string;
 }
 
-const compiledCache = new WeakMap<FenceOptions, CompiledFence>();
-
 function compileFence(options: FenceOptions): CompiledFence {
-  const cached = compiledCache.get(options);
-  if (cached !== undefined) return cached;
   const label = options.label ?? 'EXTERNAL DATA';
   if (!LABELS.includes(label)) {
     fail(
@@ -99,9 +100,7 @@ function compileFence(options: FenceOptions): CompiledFence {
       );
     }
   }
-  const compiled = { label, nonce, maxLength, datamark };
-  compiledCache.set(options, compiled);
-  return compiled;
+  return { label, nonce, maxLength, datamark };
 }
 
 /** Plain copy for JSON rendering: cycles, BigInt, toJSON and throwing getters handled. */

@@ -23,7 +23,7 @@ const BOUNDARY_WORDS = ['data', 'instruction', 'prompt', 'system', 'external', '
 /**
  * Whether a line would read as a fence marker to a model or a person: its letters, once
  * look-alikes are folded and all punctuation, dashes, spaces and invisible characters are
- * ignored (see {@link skeleton}), start with `begin` or `end` and either stop there or go on to
+ * ignored), start with `begin` or `end` and either stop there or go on to
  * name data, instructions or a prompt section. So `--- END EXTERNAL DATA ---`,
  * `＝＝ end  data`, `— ᴇɴᴅ —` and `END OF EXTERNAL DATA` all count, whatever their case,
  * spacing or dash count; `End of story.` and `Beginning` do not.
