@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { BEGIN_MARKER, END_MARKER, isMarkerLike, wrapExternalData } from 'bulwark';
-import { FENCE_BREAKERS, INVISIBLES, LINE_SMUGGLERS } from '../fixtures/adversarial.js';
+import {
+  adversarialMegabytes,
+  FENCE_BREAKERS,
+  INVISIBLES,
+  LINE_SMUGGLERS,
+} from '../fixtures/adversarial.js';
 
 describe('wrapExternalData, Mission Control default', () => {
   it('writes exactly the Mission Control fence around verbatim string data', () => {
@@ -136,6 +141,15 @@ describe('options', () => {
     expect(() => wrapExternalData('x', { datamark: { marker: 'a' } })).toThrow(/non-alphanumeric/);
     expect(() => wrapExternalData('x', { datamark: { marker: '  ' } })).toThrow(TypeError);
     expect(() => wrapExternalData('x', { datamark: { marker: '\u200b' } })).toThrow(TypeError);
+  });
+
+  it('keeps the fence intact on every 1 MB adversarial input of the shared corpus', () => {
+    for (const data of Object.values(adversarialMegabytes())) {
+      const lines = wrapExternalData(data, { maxLength: 1 << 20 }).split('\n');
+      expect(lines[0]).toBe(BEGIN_MARKER);
+      expect(lines.at(-1)).toBe(END_MARKER);
+      expect(lines.slice(1, -1).some((l) => isMarkerLike(l))).toBe(false);
+    }
   });
 
   it('handles 1 MB of adversarial data', () => {
