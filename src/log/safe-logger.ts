@@ -110,7 +110,9 @@ export function createSafeLogger<T extends object>(logger: T, options: SafeLogge
         let wrapped: unknown;
         if (prop === 'child') {
           wrapped = (...args: unknown[]): unknown => {
-            const made = fn.apply(t, cleanArgs(args));
+            // Only the bindings are data; a second argument (pino's child options) is
+            // configuration, such as serializers, and passes unchanged.
+            const made = fn.apply(t, args.length > 0 ? [clean(args[0]), ...args.slice(1)] : args);
             return typeof made === 'object' && made !== null ? wrap(made as T) : made;
           };
         } else if (typeof prop === 'string' && LOG_METHODS.has(prop)) {

@@ -67,6 +67,20 @@ describe('createSafeLogger with pino', () => {
     expect(lines(out.text())).toEqual([{ level: 30, a: 1, list: [1, 2], msg: 'plain text' }]);
   });
 
+  it('passes pino child options through unchanged', () => {
+    const out = capture();
+    const log = createSafeLogger(pino({ base: null, timestamp: false }, out.stream));
+    const child = log.child(
+      { secret: 'LEAK' },
+      { level: 'warn', serializers: { user: (u: { id: number }) => ({ id: u.id }) } },
+    );
+    child.info('filtered by the child level');
+    child.warn({ user: { id: 7, password: 'LEAK' } }, 'kept');
+    expect(lines(out.text())).toEqual([
+      { level: 40, secret: '[REDACTED]', user: { id: 7 }, msg: 'kept' },
+    ]);
+  });
+
   it('works with logAuthFailure', () => {
     const out = capture();
     const log = createSafeLogger(pino({ base: null, timestamp: false }, out.stream));
