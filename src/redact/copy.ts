@@ -53,6 +53,75 @@ function matchKey(c: CompiledRedaction, key: string): string {
   return c.caseInsensitive ? key.toLowerCase() : key;
 }
 
+/** The state of one deepRedact call, passed to helpers instead of closing over it. */
+interface Walk {
+  readonly c: CompiledRedaction;
+  readonly stack: Job[];
+  readonly scrub: ((text: string) => string) | undefined;
+}
+
+/** Writes a primitive directly, or a placeholder plus a job for an object. */
+function child(
+  w: Walk,
+  out: Slots,
+  key: string | number,
+  val: unknown,
+  states: readonly PathNode[],
+  depth: number,
+): void {
+  if (typeof val === 'object' && val !== null) {
+    put(out, key, undefined); // keeps the key's position; the job fills it
+    w.stack.push(new Job(val, out, key, states, depth, VISIT, 0));
+  } else {
+    put(out, key, w.scrub !== undefined && typeof val === 'string' ? w.scrub(val) : val);
+  }
+}
+
+/** Copies an object's own enumerable keys, redacting the matched ones. */
+function copyKeys(
+  w: Walk,
+  src: object,
+  out: Slots,
+  keys: readonly string[],
+  states: readonly PathNode[],
+  depth: number,
+): void {
+  const c = w.c;
+  let flagged: Set<string> | undefined;
+  if (c.mode === 'flag') {
+    // A literal `has_token` next to a flagged `token` must not overwrite the flag (or be
+    // overwritten by it in an order-dependent way): the computed flag wins.
+    for (const k of keys) {
+      if (isHit(c, states, matchKey(c, k))) (flagged ??= new Set()).add(c.flagPrefix + k);
+    }
+  }
+  for (const k of keys) {
+    const mk = matchKey(c, k);
+    if (isHit(c, states, mk)) {
+      if (c.mode === 'censor') put(out, k, c.censor);
+      else if (c.mode === 'flag') {
+        let set = true; // a getter that throws still means something is there
+        try {
+          set = flagOf((src as Slots)[k]);
+        } catch {
+          /* keep true */
+        }
+        put(out, c.flagPrefix + k, set);
+      }
+      continue;
+    }
+    if (flagged?.has(k) === true) continue;
+    let val: unknown;
+    try {
+      val = (src as Slots)[k];
+    } catch {
+      put(out, k, UNREADABLE);
+      continue;
+    }
+    child(w, out, k, val, step(states, mk), depth);
+  }
+}
+
 /**
  * The safe deep copy behind every redactor: cycles become `'[Circular]'`, getters and proxies
  * that throw become `'[Unreadable]'`, `toJSON` is honoured as JSON.stringify would, Buffers,
@@ -63,66 +132,10 @@ function matchKey(c: CompiledRedaction, key: string): string {
 export function deepRedact(c: CompiledRedaction, value: unknown): unknown {
   const box: Slots = { v: undefined };
   const stack: Job[] = [new Job(value, box, 'v', c.rootStates, 0, VISIT, 0)];
+  const w: Walk = { c, stack, scrub: c.scrub };
   const onStack = new Set<object>();
   let memo: Map<object, unknown> | undefined;
   const scrub = c.scrub;
-
-  const child = (
-    out: Slots,
-    key: string | number,
-    val: unknown,
-    states: readonly PathNode[],
-    depth: number,
-  ): void => {
-    if (typeof val === 'object' && val !== null) {
-      put(out, key, undefined); // keeps the key's position; the job fills it
-      stack.push(new Job(val, out, key, states, depth, VISIT, 0));
-    } else {
-      put(out, key, scrub !== undefined && typeof val === 'string' ? scrub(val) : val);
-    }
-  };
-
-  const copyKeys = (
-    src: object,
-    out: Slots,
-    keys: readonly string[],
-    states: readonly PathNode[],
-    depth: number,
-  ): void => {
-    let flagged: Set<string> | undefined;
-    if (c.mode === 'flag') {
-      // A literal `has_token` next to a flagged `token` must not overwrite the flag (or be
-      // overwritten by it in an order-dependent way): the computed flag wins.
-      for (const k of keys) {
-        if (isHit(c, states, matchKey(c, k))) (flagged ??= new Set()).add(c.flagPrefix + k);
-      }
-    }
-    for (const k of keys) {
-      const mk = matchKey(c, k);
-      if (isHit(c, states, mk)) {
-        if (c.mode === 'censor') put(out, k, c.censor);
-        else if (c.mode === 'flag') {
-          let set = true; // a getter that throws still means something is there
-          try {
-            set = flagOf((src as Slots)[k]);
-          } catch {
-            /* keep true */
-          }
-          put(out, c.flagPrefix + k, set);
-        }
-        continue;
-      }
-      if (flagged?.has(k) === true) continue;
-      let val: unknown;
-      try {
-        val = (src as Slots)[k];
-      } catch {
-        put(out, k, UNREADABLE);
-        continue;
-      }
-      child(out, k, val, step(states, mk), depth);
-    }
-  };
 
   for (let job = stack.pop(); job !== undefined; job = stack.pop()) {
     const { target, key, states, depth } = job;
@@ -192,7 +205,7 @@ export function deepRedact(c: CompiledRedaction, value: unknown): unknown {
             continue;
           }
           if (states.length === 0) {
-            child(out as unknown as Slots, out.length, val, EMPTY_STATES, d);
+            child(w, out as unknown as Slots, out.length, val, EMPTY_STATES, d);
             continue;
           }
           const k = String(i);
@@ -201,7 +214,7 @@ export function deepRedact(c: CompiledRedaction, value: unknown): unknown {
             else if (c.mode === 'flag') out.push(flagOf(val));
             continue;
           }
-          child(out as unknown as Slots, out.length, val, step(states, k), d);
+          child(w, out as unknown as Slots, out.length, val, step(states, k), d);
         }
         continue;
       }
@@ -222,8 +235,8 @@ export function deepRedact(c: CompiledRedaction, value: unknown): unknown {
             nextStates = step(states, mk);
           }
           items.push(pair);
-          child(pair, 0, k, EMPTY_STATES, d);
-          child(pair, 1, val, nextStates, d);
+          child(w, pair, 0, k, EMPTY_STATES, d);
+          child(w, pair, 1, val, nextStates, d);
         }
         continue;
       }
@@ -232,7 +245,7 @@ export function deepRedact(c: CompiledRedaction, value: unknown): unknown {
         onStack.add(src);
         stack.push(new Job(src, target, key, states, depth, EXIT_SET, items));
         for (const val of src as Set<unknown>)
-          child(items as unknown as Slots, items.length, val, EMPTY_STATES, d);
+          child(w, items as unknown as Slots, items.length, val, EMPTY_STATES, d);
         continue;
       }
       if (src instanceof Error) {
@@ -246,8 +259,8 @@ export function deepRedact(c: CompiledRedaction, value: unknown): unknown {
         onStack.add(src);
         stack.push(new Job(src, target, key, states, depth, EXIT, 0));
         if ('cause' in src)
-          child(err as unknown as Slots, 'cause', src.cause, step(states, 'cause'), d);
-        copyKeys(src, err as unknown as Slots, Object.keys(src), states, d);
+          child(w, err as unknown as Slots, 'cause', src.cause, step(states, 'cause'), d);
+        copyKeys(w, src, err as unknown as Slots, Object.keys(src), states, d);
         continue;
       }
       const keys = Object.keys(src);
@@ -256,7 +269,7 @@ export function deepRedact(c: CompiledRedaction, value: unknown): unknown {
       if (memoable) (memo ??= new Map()).set(src, out);
       onStack.add(src);
       stack.push(new Job(src, target, key, states, depth, EXIT, 0));
-      copyKeys(src, out, keys, states, d);
+      copyKeys(w, src, out, keys, states, d);
     } catch {
       // A proxy whose traps throw, a toJSON that throws: the value is unreadable, and the
       // copy says so instead of failing the whole call.
