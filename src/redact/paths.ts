@@ -10,6 +10,11 @@ export interface PathNode {
   terminal: boolean;
   /** `[this]`, made once: the walkers pass state sets around without allocating. */
   readonly asStates: readonly PathNode[];
+  /**
+   * Every path through this node ends one key below it (`agents[*].token` at an agent): the
+   * JSON fast path then needs no lookups beyond `hasOwn`. Set by compilePaths.
+   */
+  leafOnly: boolean;
 }
 
 export function newNode(): PathNode {
@@ -19,6 +24,7 @@ export function newNode(): PathNode {
     wildcard: undefined as PathNode | undefined,
     terminal: false,
     asStates: [] as PathNode[],
+    leafOnly: false,
   };
   node.asStates.push(node);
   return node;
@@ -155,6 +161,18 @@ function determinize(root: PathNode): PathNode {
       out.childKeys.push(k);
     }
     if (wilds.length > 0) out.wildcard = build(wilds);
+    out.leafOnly =
+      out.wildcard === undefined &&
+      out.childKeys.length > 0 &&
+      out.childKeys.every((k) => {
+        const child = out.children.get(k);
+        return (
+          child !== undefined &&
+          child.terminal &&
+          child.childKeys.length === 0 &&
+          child.wildcard === undefined
+        );
+      });
     return out;
   };
   return build([root]);

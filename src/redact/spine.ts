@@ -29,8 +29,19 @@ export function redactSpine(
   const node = states[0];
   if (node === undefined) return value;
   if (!plainEnough(value)) throw LEAVE_FAST_PATH;
-  if (Array.isArray(value) && node.childKeys.length === 0 && node.wildcard !== undefined) {
-    return spineArray(c, node.wildcard, value);
+  if (Array.isArray(value)) {
+    if (node.childKeys.length === 0 && node.wildcard !== undefined) {
+      return spineArray(c, node.wildcard, value);
+    }
+  } else if (node.leafOnly && c.mode === 'censor' && !c.caseInsensitive && c.fields.size === 0) {
+    // The hot case: censor a few keys of one object. A shallow copy keeps every position.
+    let out: Record<string, unknown> | undefined;
+    for (const k of node.childKeys) {
+      if (Object.hasOwn(value, k)) put((out ??= { ...value }), k, c.censor);
+    }
+    return out ?? value;
+  } else if (node.leafOnly && c.mode === 'flag' && !c.caseInsensitive && c.fields.size === 0) {
+    return flagLeaves(c, node, value as Record<string, unknown>);
   }
   const src = value as Record<string, unknown>;
   const all = node.wildcard !== undefined || c.caseInsensitive;
@@ -106,4 +117,31 @@ function spineArray(c: CompiledRedaction, next: PathNode, src: unknown[]): unkno
     if (after !== before) (out ??= src.slice())[i] = after;
   }
   return out ?? src;
+}
+
+/** 'flag' mode on a node whose paths all end one key below: rename in one ordered pass. */
+function flagLeaves(
+  c: CompiledRedaction,
+  node: PathNode,
+  src: Record<string, unknown>,
+): Record<string, unknown> {
+  let any = false;
+  for (const k of node.childKeys) if (Object.hasOwn(src, k)) any = true;
+  if (!any) return src;
+  const prefix = c.flagPrefix;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(src)) {
+    if (node.children.has(k)) {
+      put(out, prefix + k, flagOf(src[k]));
+    } else if (
+      k.startsWith(prefix) &&
+      node.children.has(k.slice(prefix.length)) &&
+      Object.hasOwn(src, k.slice(prefix.length))
+    ) {
+      // A literal `has_token` beside a flagged `token`: the computed flag wins.
+    } else {
+      put(out, k, src[k]);
+    }
+  }
+  return out;
 }

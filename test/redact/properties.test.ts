@@ -4,7 +4,22 @@ import { createRedactor, redact, redactText } from 'bulwark';
 
 const FIELDS = ['token', 'secret'];
 const key = fc.oneof(
-  fc.constantFrom('token', 'secret', 'has_token', '__proto__', 'constructor', 'a', 'b'),
+  fc.constantFrom(
+    'token',
+    'secret',
+    'has_token',
+    '__proto__',
+    'constructor',
+    'a',
+    'b',
+    'x',
+    'y',
+    'c',
+    'd',
+    'has_b',
+    'has_y',
+    'Token',
+  ),
   fc.string({ maxLength: 6 }),
 );
 const leaf = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null));
@@ -72,6 +87,19 @@ describe('redaction invariants (property-based)', () => {
     fc.assert(
       fc.property(tree, (value) => {
         expect(r.stringify(value)).toBe(JSON.stringify(r(value)));
+      }),
+    );
+  });
+
+  it('stringify() agrees with the copy in every mode, with and without the fast paths', () => {
+    const paths = ['*.token', 'a[*].secret', 'b', 'x.y', 'x.has_y', 'c.d[*]', 'has_b'];
+    const redactors = (['flag', 'censor', 'remove'] as const).flatMap((mode) => [
+      createRedactor({ paths, mode }),
+      createRedactor({ paths, mode, caseInsensitive: true }),
+    ]);
+    fc.assert(
+      fc.property(tree, (value) => {
+        for (const r of redactors) expect(r.stringify(value)).toBe(JSON.stringify(r(value)));
       }),
     );
   });
