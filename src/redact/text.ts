@@ -41,6 +41,7 @@ function compileCustom(p: RegExp | CustomTextPattern, replacement: string): Comp
 }
 
 function applyBuiltin(text: string, p: TextPattern, replacement: string): string {
+  if (p.probe !== undefined && !p.probe.test(text)) return text;
   return text.replace(p.regex, (match: string, ...rest: unknown[]) =>
     p.replace(replacement, match, ...(rest.filter((g) => typeof g !== 'number') as string[])),
   );
