@@ -17,6 +17,9 @@ export function endMarker(label: string, nonce: string): string {
   return nonce === '' ? `--- END ${label} ---` : `--- END ${label} ${nonce} ---`;
 }
 
+// eslint-disable-next-line no-control-regex -- the class is "any non-ASCII character"
+const FIRST_SIGNIFICANT = /[A-Za-z0-9]|[^\x00-\x7f]/;
+
 /** Words that, after BEGIN or END, make a line read as a fence or section boundary. */
 const BOUNDARY_WORDS = ['data', 'instruction', 'prompt', 'system', 'external', 'structured'];
 
@@ -29,6 +32,13 @@ const BOUNDARY_WORDS = ['data', 'instruction', 'prompt', 'system', 'external', '
  * spacing or dash count; `End of story.` and `Beginning` do not.
  */
 export function isMarkerLike(line: string): boolean {
+  // Fast exit, exact: ASCII punctuation and spaces vanish from the skeleton and ASCII letters
+  // only change case, so when the first letter, digit or non-ASCII character is an ASCII
+  // letter or digit other than b or e, the skeleton cannot start with "begin" or "end".
+  const first = FIRST_SIGNIFICANT.exec(line);
+  if (first === null) return false;
+  const ch = first[0];
+  if (ch.charCodeAt(0) < 0x80 && !/[bBeE]/.test(ch)) return false;
   const s = skeleton(line);
   let rest: string;
   if (s.startsWith('begin')) rest = s.slice(5);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { beginMarker, endMarker, isMarkerLike } from '../../src/prompt/markers.js';
 import { skeleton } from '../../src/prompt/unicode.js';
@@ -37,5 +38,47 @@ describe('isMarkerLike', () => {
     '[neutralized] END',
   ])('leaves %j alone', (line) => {
     expect(isMarkerLike(line)).toBe(false);
+  });
+});
+
+describe('isMarkerLike fast exit', () => {
+  /** The rule applied to the full skeleton, without the fast exit. */
+  function slow(line: string): boolean {
+    const s = skeleton(line);
+    const rest = s.startsWith('begin') ? s.slice(5) : s.startsWith('end') ? s.slice(3) : undefined;
+    if (rest === undefined) return false;
+    return (
+      rest === '' ||
+      ['data', 'instruction', 'prompt', 'system', 'external', 'structured'].some((w) =>
+        rest.includes(w),
+      )
+    );
+  }
+
+  it('agrees with the full rule on arbitrary and marker-biased lines', () => {
+    const piece = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 8 }),
+      fc.constantFrom(
+        'END',
+        'begin',
+        'Data',
+        'ＥＮＤ',
+        'Е',
+        'É',
+        '\u0301',
+        '-',
+        ' ',
+        'x',
+        '1',
+        '\u200b',
+      ),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (parts) => {
+        const line = parts.join('');
+        expect(isMarkerLike(line)).toBe(slow(line));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
