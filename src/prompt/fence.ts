@@ -9,6 +9,7 @@ import {
   type FenceLabel,
 } from './markers.js';
 import { INVISIBLE, LINE_BREAKS, skeleton } from './unicode.js';
+import { suggest } from '../util/suggest.js';
 
 /** Options for {@link wrapExternalData}. */
 export interface FenceOptions {
@@ -62,7 +63,18 @@ interface CompiledFence {
   readonly datamark: string;
 }
 
+const OPTION_KEYS: readonly string[] = ['label', 'nonce', 'maxLength', 'datamark'];
+
 function compileFence(options: FenceOptions): CompiledFence {
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.includes(key)) {
+      fail(
+        'options',
+        `unknown option ${JSON.stringify(key)}`,
+        suggest(key, OPTION_KEYS) ?? `use one of ${OPTION_KEYS.join(', ')}`,
+      );
+    }
+  }
   const label = options.label ?? 'EXTERNAL DATA';
   if (!LABELS.includes(label)) {
     fail(

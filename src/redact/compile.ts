@@ -1,6 +1,7 @@
 import { compilePaths, type PathNode } from './paths.js';
 import { redactText } from './text.js';
 import type { CensorValue, RedactMode, RedactOptions } from './types.js';
+import { suggest } from '../util/suggest.js';
 
 /** Everything a redactor needs at run time, computed once by {@link compileRedaction}. */
 export interface CompiledRedaction {
@@ -21,6 +22,16 @@ export interface CompiledRedaction {
 export const DEFAULT_FIELDS: readonly string[] = ['token', 'secret'];
 
 const MODES: readonly RedactMode[] = ['flag', 'censor', 'remove'];
+const OPTION_KEYS: readonly string[] = [
+  'fields',
+  'paths',
+  'mode',
+  'censor',
+  'flagPrefix',
+  'caseInsensitive',
+  'scrubStrings',
+  'maxDepth',
+];
 export const EMPTY_STATES: readonly PathNode[] = [];
 
 function fail(option: string, problem: string, instead: string): never {
@@ -31,6 +42,15 @@ export function compileRedaction(options: RedactOptions = {}): CompiledRedaction
   const given: unknown = options;
   if (typeof given !== 'object' || given === null) {
     fail('options', 'must be an object', "pass { fields: ['token'] } or leave it out");
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.includes(key)) {
+      fail(
+        'options',
+        `unknown option ${JSON.stringify(key)}`,
+        suggest(key, OPTION_KEYS) ?? `use one of ${OPTION_KEYS.join(', ')}`,
+      );
+    }
   }
   const mode = options.mode ?? 'flag';
   if (!MODES.includes(mode)) {

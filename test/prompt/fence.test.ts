@@ -137,6 +137,9 @@ describe('options', () => {
       /'STRUCTURED DATA'/,
     );
     expect(() => wrapExternalData('x', { nonce: 'short' })).toThrow(/nonce: true/);
+    expect(() => wrapExternalData('x', { maxlength: 3 } as never)).toThrow(
+      /did you mean "maxLength"/,
+    );
     expect(() => wrapExternalData('x', { maxLength: -1 })).toThrow(/maxLength/);
     expect(() => wrapExternalData('x', { datamark: { marker: 'a' } })).toThrow(/non-alphanumeric/);
     expect(() => wrapExternalData('x', { datamark: { marker: '  ' } })).toThrow(TypeError);

@@ -147,6 +147,7 @@ describe('fields and paths', () => {
     expect(() => createRedactor({ fields: [''] })).toThrow(/key name/);
     expect(() => createRedactor({ maxDepth: 0 })).toThrow(/maxDepth/);
     expect(() => createRedactor({ censor: {} as string })).toThrow(/censor/);
+    expect(() => createRedactor({ path: ['a'] } as never)).toThrow(/did you mean "paths"/);
   });
 
   it('treats path text as data: no code is generated from it', () => {
