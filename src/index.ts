@@ -15,3 +15,6 @@ export { maskUrlCredentials } from './util/mask-url.js';
 export * from './body/index.js';
 export * from './webhook/index.js';
 export * from './rate-limit/index.js';
+export * from './redact/index.js';
+export * from './log/index.js';
+export * from './prompt/index.js';

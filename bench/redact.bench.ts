@@ -1,0 +1,167 @@
+/**
+ * Redaction beside fast-redact and @pinojs/redact (pino's redactors) on the same object and
+ * paths, plus redactText and wrapExternalData throughput and the safe-logger overhead.
+ *
+ *   npx tsx bench/redact.bench.ts [--quick]
+ */
+import pinoRedact from '@pinojs/redact';
+import pino from 'pino';
+import fastRedact from 'fast-redact';
+import {
+  createRedactor,
+  createSafeLogger,
+  redact,
+  redactText,
+  wrapExternalData,
+} from '../src/index.js';
+import { consume, measure, measureAll, printTable, printThroughput, quick } from './lib/batched.js';
+
+const PATHS = ['token', 'gateway.token', 'agents[*].token'];
+
+function gatewayObject(): Record<string, unknown> {
+  return {
+    id: 'f4c1a3e2-8b7d-4e19-9a55-0c2b7d1e6f30',
+    name: 'production gateway',
+    token: 'gw_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0',
+    organization_id: 'org_42',
+    gateway: {
+      url: 'wss://gateway.example.com/ws',
+      token: 'gwtok_0123456789abcdef0123456789abcdef',
+      region: 'eu-west-1',
+      created_at: '2026-01-01T00:00:00.000Z',
+    },
+    agents: Array.from({ length: 20 }, (_, i) => ({
+      id: `agent-${i}`,
+      name: `Agent ${i}`,
+      board_id: `board-${i % 4}`,
+      token: `agt_${i}_5f4e3d2c1b0a9f8e7d6c5b4a`,
+      status: i % 3 === 0 ? 'online' : 'offline',
+      last_seen_at: '2026-11-20T10:00:00.000Z',
+      capabilities: ['read', 'write'],
+    })),
+  };
+}
+
+const obj = gatewayObject();
+
+// Parity check before timing: the same output from every library (censor mode).
+const bulwarkCensor = createRedactor({ paths: PATHS, mode: 'censor' });
+const bulwarkFlag = createRedactor({ paths: PATHS });
+const fr = fastRedact({ paths: PATHS, censor: '[REDACTED]' });
+const pr = pinoRedact({ paths: PATHS, censor: '[REDACTED]' });
+const expected = JSON.stringify(redact(obj, { paths: PATHS, mode: 'censor' }));
+for (const [name, out] of [
+  ['bulwark createRedactor', bulwarkCensor.stringify(obj)],
+  ['fast-redact', fr(obj)],
+  ['@pinojs/redact', pr(obj)],
+] as const) {
+  if (out !== expected) throw new Error(`${name} disagrees with redact(): ${JSON.stringify(out)}`);
+}
+
+const rows = measureAll([
+  ['JSON.stringify (no redaction, for scale)', () => JSON.stringify(obj)],
+  ['bulwark createRedactor().stringify (censor)', () => bulwarkCensor.stringify(obj)],
+  ['bulwark createRedactor().stringify (flag)', () => bulwarkFlag.stringify(obj)],
+  [
+    'bulwark JSON.stringify(createRedactor()(obj)) (deep copy)',
+    () => JSON.stringify(bulwarkCensor(obj)),
+  ],
+  [
+    'bulwark JSON.stringify(redact(obj, opts))',
+    () => JSON.stringify(redact(obj, { paths: PATHS, mode: 'censor' })),
+  ],
+  ['fast-redact', () => fr(obj)],
+  ['@pinojs/redact', () => pr(obj)],
+]);
+printTable(
+  'Redact a gateway object with 20 agents to JSON (paths token, gateway.token, agents[*].token)',
+  rows,
+  'fast-redact',
+);
+
+// redactText throughput: a realistic log mix and a worst case of near-misses.
+const MB = 1 << 20;
+const logLine =
+  '2026-11-20T10:00:00Z info GET /api/v1/boards/42/tasks?page=2 200 12ms ua="curl/8" ' +
+  'agent=agent-7 connect redis://default:pw@cache:6379 token=abc123 ok\n';
+const logText = logLine.repeat(Math.ceil(MB / logLine.length)).slice(0, MB);
+const cleanLine = '2026-11-20T10:00:00Z info GET /api/v1/boards/42 200 12ms user=7 ok\n';
+const cleanText = cleanLine.repeat(Math.ceil(MB / cleanLine.length)).slice(0, MB);
+const nearMiss = 'eyJa.ghp_x token sk_ a://b '.repeat(Math.ceil(MB / 27)).slice(0, MB);
+const textRows = [
+  measure('redactText, 1 MB log with secrets', () => redactText(logText), quick ? 300 : 1500),
+  measure('redactText, 1 MB log without secrets', () => redactText(cleanText), quick ? 300 : 1500),
+  measure('redactText, 1 MB of near-misses', () => redactText(nearMiss), quick ? 300 : 1500),
+];
+printThroughput('redactText throughput (1 MB inputs)', textRows, MB);
+
+const payload = JSON.stringify(gatewayObject(), null, 2).repeat(40);
+const fenceRows = [
+  measure('wrapExternalData, string', () => wrapExternalData(payload), quick ? 300 : 1500),
+  measure(
+    'wrapExternalData, string, datamark + nonce',
+    () => wrapExternalData(payload, { datamark: true, nonce: true }),
+    quick ? 300 : 1500,
+  ),
+];
+printThroughput(
+  `wrapExternalData throughput (${(payload.length / 1024).toFixed(0)} KB input)`,
+  fenceRows,
+  payload.length,
+);
+
+// Safe logger overhead when nothing needs redacting: a console-shaped logger that does nothing,
+// so only the wrapper's cost is measured.
+const noop = {
+  info: (...args: unknown[]): void => {
+    consume(args);
+  },
+};
+const safe = createSafeLogger(noop);
+const fields = { board_id: 'board-1', status: 200, duration_ms: 12, path: '/api/v1/boards/1' };
+const logRows = measureAll([
+  [
+    'bare logger.info(obj, msg)',
+    () => {
+      noop.info(fields, 'request handled');
+    },
+  ],
+  [
+    'createSafeLogger(logger).info(obj, msg), clean',
+    () => {
+      safe.info(fields, 'request handled');
+    },
+  ],
+  [
+    'createSafeLogger(logger).info(obj, msg), with a token',
+    () => {
+      safe.info({ ...fields, token: 'abc' }, 'request handled');
+    },
+  ],
+]);
+printTable('Safe logger overhead (no-op sink)', logRows, 'bare logger.info(obj, msg)');
+
+// The same through a real pino writing to /dev/null: the overhead in proportion to real work.
+const realPino = pino(pino.destination({ dest: '/dev/null', sync: true }));
+const safePino = createSafeLogger(realPino);
+const pinoRows = measureAll([
+  [
+    'pino.info(obj, msg)',
+    () => {
+      realPino.info(fields, 'request handled');
+    },
+  ],
+  [
+    'createSafeLogger(pino).info(obj, msg), clean',
+    () => {
+      safePino.info(fields, 'request handled');
+    },
+  ],
+  [
+    'createSafeLogger(pino).info(obj, msg), with a token',
+    () => {
+      safePino.info({ ...fields, token: 'abc' }, 'request handled');
+    },
+  ],
+]);
+printTable('Safe logger overhead (pino to /dev/null)', pinoRows, 'pino.info(obj, msg)');

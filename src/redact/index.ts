@@ -1,0 +1,4 @@
+export { createRedactor, redact } from './redactor.js';
+export type { CensorValue, RedactMode, RedactOptions, Redactor } from './types.js';
+export { createTextRedactor, redactText } from './text.js';
+export type { CustomTextPattern, TextRedactionOptions } from './text.js';
