@@ -8,7 +8,9 @@ try {
   const ingest = `${mc.url}/api/v1/boards/${seeded.boardId}/webhooks/${seeded.webhookId}`;
   const body = JSON.stringify({ event: 'push', ref: 'refs/heads/main' });
   const signed = signWebhook(body, seeded.secrets.webhook, { scheme: 'mission-control' });
-  const headerArgs = Object.entries(signed).map(([k, v]) => `-H '${k}: ${v}'`).join(' ');
+  const headerArgs = Object.entries(signed)
+    .map(([k, v]) => `-H '${k}: ${v}'`)
+    .join(' ');
   const lines = [
     `Mission Control example (${mc.config.framework}, ${mc.config.bulwark.rateLimit.backend} rate limits) on ${mc.url}`,
     '',
@@ -41,6 +43,8 @@ try {
     process.stderr.write(`${error.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`mission control failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `mission control failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 }

@@ -1,3 +1,4 @@
+import { emit } from '../log/logger-kind.js';
 import type {
   RateLimitDecision,
   RateLimitLogger,
@@ -63,7 +64,9 @@ export class StoreFailureHandler {
   succeeded(): void {
     if (!this.#down) return;
     this.#down = false;
-    this.logger.warn(
+    emit(
+      this.logger,
+      'warn',
       `${STORE_RECOVERED}: rate limiter "${this.policy.name}" reaches its store again; counting resumed`,
       { code: STORE_RECOVERED, limiter: this.policy.name },
     );
@@ -84,7 +87,9 @@ export class StoreFailureHandler {
           : policy === 'deny'
             ? 'requests are refused with 503 (fail closed)'
             : `requests are counted by the fallback limiter "${policy.fallback.name}"`;
-      this.logger.warn(
+      emit(
+        this.logger,
+        'warn',
         `${STORE_UNAVAILABLE}: rate limiter "${this.policy.name}" cannot reach its store (${describe(error)}); ${action}`,
         { code: STORE_UNAVAILABLE, limiter: this.policy.name, error: describe(error) },
       );

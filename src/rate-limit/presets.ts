@@ -5,6 +5,8 @@ export type RateLimitPreset = Pick<
   RateLimiterOptions,
   'name' | 'limit' | 'windowMs' | 'algorithm' | 'countRejected'
 > & {
+  /** The limiter's name (also the policy name in its RateLimit headers). */
+  readonly name: string;
   /** Requests allowed per window. */
   readonly limit: number;
   /** Window length in milliseconds. */

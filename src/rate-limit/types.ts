@@ -1,3 +1,4 @@
+import type { LoggerLike } from '../log/logger-kind.js';
 /** The counting rule a limiter applies. See docs/guide/rate-limiting.md for a comparison. */
 export type RateLimitAlgorithm = 'sliding-window' | 'sliding-log' | 'fixed-window' | 'token-bucket';
 
@@ -58,13 +59,11 @@ export interface RateLimitStore {
   reset(policy: RateLimitPolicy, key: string): void | Promise<void>;
 }
 
-/** A logger shaped like `console` or pino's child loggers: only `warn` and `error` are used. */
-export interface RateLimitLogger {
-  /** Store outages and recoveries: a message starting with the stable code, and the same facts as fields. */
-  warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
-  /** Reserved for faults that need an operator; same shape as `warn`. */
-  error(message: string, fields?: Readonly<Record<string, unknown>>): void;
-}
+/**
+ * Where a limiter reports store outages and recoveries: any pino-, winston- or console-shaped
+ * logger (`{ warn, error }`); events are written in the argument order the logger expects.
+ */
+export type RateLimitLogger = LoggerLike;
 
 /** What a limiter does when its store throws or times out. */
 export type StoreErrorPolicy =

@@ -95,8 +95,8 @@ export function validateRateLimiterOptions(options: RateLimiterOptions): ValidRa
     );
   }
   const logger = options.logger ?? console;
-  if (typeof logger.warn !== 'function' || typeof logger.error !== 'function') {
-    fail('logger', 'has no warn and error functions', 'pass console or a pino/winston logger');
+  if (typeof logger.warn !== 'function') {
+    fail('logger', 'has no warn function', 'pass console or a pino/winston logger');
   }
   const clock = options.clock ?? Date.now;
   if (typeof clock !== 'function') fail('clock', 'is not a function', 'pass () => Date.now()');

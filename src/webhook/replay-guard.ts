@@ -1,3 +1,4 @@
+import { emit } from '../log/logger-kind.js';
 import type { BulwarkError } from '../errors.js';
 import { replayedDelivery, replayStoreUnavailable } from './errors.js';
 import { MemoryReplayStore } from './replay-store.js';
@@ -83,8 +84,11 @@ export class ReplayGuard {
       if (!this.#outage) {
         this.#outage = true;
         const message = cause instanceof Error ? cause.message : String(cause);
-        this.#logger.warn(
-          `[${REPLAY_STORE_WARNING}] webhook replay store failed (${message}); ${this.#deny ? 'deliveries are refused with 503' : 'deliveries are accepted without replay protection'} until it recovers`,
+        emit(
+          this.#logger,
+          'warn',
+          `${REPLAY_STORE_WARNING}: webhook replay store failed (${message}); ${this.#deny ? 'deliveries are refused with 503' : 'deliveries are accepted without replay protection'} until it recovers`,
+          { code: REPLAY_STORE_WARNING, error: message },
         );
       }
       if (!this.#deny) return undefined;

@@ -1,3 +1,4 @@
+import type { LoggerLike } from '../log/logger-kind.js';
 import type { BulwarkError } from '../errors.js';
 import type { HeaderBag } from '../body/options.js';
 
@@ -14,10 +15,8 @@ export type WebhookSecret = string | Uint8Array;
  */
 export type WebhookSecrets = WebhookSecret | readonly WebhookSecret[] | undefined;
 
-/** A logger for store outages: only `warn` is called. */
-export interface WebhookLogger {
-  warn(message: string): void;
-}
+/** A logger for replay-store outages (pino-, winston- or console-shaped): only `warn` is called. */
+export type WebhookLogger = LoggerLike;
 
 /** What a verification concluded when the delivery is accepted. */
 export interface WebhookAccepted {

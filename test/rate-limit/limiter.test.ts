@@ -64,12 +64,15 @@ class SwitchableStore extends MemoryStore {
   }
 }
 
+/** A pino-shaped logger (object first, then message) that records what it is given. */
 function recordingLogger() {
   const lines: { level: string; message: string; fields: unknown }[] = [];
   return {
     lines,
-    warn: (message: string, fields?: unknown) => lines.push({ level: 'warn', message, fields }),
-    error: (message: string, fields?: unknown) => lines.push({ level: 'error', message, fields }),
+    warn: (fields: unknown, message: string) => lines.push({ level: 'warn', message, fields }),
+    error: (fields: unknown, message: string) => lines.push({ level: 'error', message, fields }),
+    bindings: () => ({}),
+    child: () => recordingLogger(),
   };
 }
 

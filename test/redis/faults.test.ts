@@ -7,12 +7,13 @@ import { canStartRedis } from '../helpers/redis.js';
 import { startRedisServer } from '../helpers/redis-server.js';
 import type { RedisServer } from '../helpers/redis-server.js';
 
+/** A pino-shaped logger (object first, then message) that records the event codes. */
 function recordingLogger() {
   const codes: string[] = [];
-  const record = (_message: string, fields?: Readonly<Record<string, unknown>>) => {
-    codes.push(String(fields?.code));
+  const record = (fields: Readonly<Record<string, unknown>>) => {
+    codes.push(String(fields.code));
   };
-  return { codes, warn: record, error: record };
+  return { codes, warn: record, error: record, bindings: () => ({}), child: () => ({}) };
 }
 
 async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {

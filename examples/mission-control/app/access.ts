@@ -7,7 +7,8 @@ import type { Agent, Board, State, User } from './state.js';
  */
 export function boardForUser(state: State, user: User, boardId: string | undefined): Board {
   const board = boardId === undefined ? undefined : state.boards.get(boardId);
-  if (board === undefined || !state.organizationIdsOf(user.id).has(board.organizationId)) throw notFound('Board');
+  if (board === undefined || !state.organizationIdsOf(user.id).has(board.organizationId))
+    throw notFound('Board');
   return board;
 }
 

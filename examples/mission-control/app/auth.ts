@@ -6,7 +6,8 @@ import type { Agent, State, User } from './state.js';
 import { tokenIdOf, tokenMatches } from './tokens.js';
 import type { AppLogger } from './logger.js';
 
-const unauthorized = (): HttpError => new HttpError(401, 'Not authenticated.', { 'WWW-Authenticate': 'Bearer' });
+const unauthorized = (): HttpError =>
+  new HttpError(401, 'Not authenticated.', { 'WWW-Authenticate': 'Bearer' });
 
 export function bearerToken(req: AppRequest): string | undefined {
   const header = req.headers.authorization;
@@ -40,15 +41,16 @@ export function authenticateUser(state: State, req: AppRequest): User {
  * failure is logged through logAuthFailure: a short prefix of a wrong token, and only which
  * headers were present when there was none.
  */
-export async function authenticateAgent(state: State, req: AppRequest, logger: AppLogger): Promise<Agent> {
+export async function authenticateAgent(
+  state: State,
+  req: AppRequest,
+  logger: AppLogger,
+): Promise<Agent> {
   const header = req.headers['x-agent-token'];
-  const token = (typeof header === 'string' && header !== '' ? header : undefined) ?? bearerToken(req);
+  const token =
+    (typeof header === 'string' && header !== '' ? header : undefined) ?? bearerToken(req);
   if (token === undefined) {
-    logAuthFailure(logger, {
-      path: req.path,
-      hasAgentTokenHeader: header !== undefined,
-      hasAuthorizationHeader: req.headers.authorization !== undefined,
-    });
+    logAuthFailure(logger, { path: req.path, headers: req.headers });
     throw unauthorized();
   }
   const tokenId = tokenIdOf(token);

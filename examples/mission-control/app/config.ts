@@ -18,11 +18,19 @@ export interface MissionControlConfig {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function wholeNumber(env: Env, name: string, fallback: number, max: number, problems: string[]): number {
+function wholeNumber(
+  env: Env,
+  name: string,
+  fallback: number,
+  max: number,
+  problems: string[],
+): number {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) > max) {
-    problems.push(`${name}=${JSON.stringify(env[name])}: expected a whole number from 0 to ${String(max)}`);
+    problems.push(
+      `${name}=${JSON.stringify(env[name])}: expected a whole number from 0 to ${String(max)}`,
+    );
     return fallback;
   }
   return Number(raw);
@@ -39,11 +47,16 @@ export function readConfig(env: Env): MissionControlConfig {
     problems.push(...error.problems);
   }
   const rawFramework = (env.FRAMEWORK ?? '').trim().toLowerCase() || 'fastify';
-  const framework = (FRAMEWORKS as readonly string[]).includes(rawFramework) ? (rawFramework as Framework) : undefined;
-  if (framework === undefined) problems.push(`FRAMEWORK=${JSON.stringify(env.FRAMEWORK)}: expected express, koa or fastify`);
+  const framework = (FRAMEWORKS as readonly string[]).includes(rawFramework)
+    ? (rawFramework as Framework)
+    : undefined;
+  if (framework === undefined)
+    problems.push(`FRAMEWORK=${JSON.stringify(env.FRAMEWORK)}: expected express, koa or fastify`);
   const port = wholeNumber(env, 'PORT', 8000, 65_535, problems);
   const slowRequestMs = wholeNumber(env, 'REQUEST_LOG_SLOW_MS', 1000, 3_600_000, problems);
-  const host = env.HOST?.trim() || '127.0.0.1';
-  if (problems.length > 0 || bulwark === undefined || framework === undefined) throw new ConfigError(problems);
+  const rawHost = env.HOST?.trim() ?? '';
+  const host = rawHost === '' ? '127.0.0.1' : rawHost;
+  if (problems.length > 0 || bulwark === undefined || framework === undefined)
+    throw new ConfigError(problems);
   return { bulwark, framework, host, port, slowRequestMs };
 }

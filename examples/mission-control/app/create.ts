@@ -1,5 +1,11 @@
 import { Redis } from 'ioredis';
-import { createRateLimiter, MemoryStore } from 'bulwark';
+import {
+  compileClientIp,
+  compileRateLimitHeaders,
+  createRateLimiter,
+  MemoryStore,
+  MISSION_CONTROL_RATE_LIMITS,
+} from 'bulwark';
 import type { RateLimitStore } from 'bulwark';
 import { RedisStore } from 'bulwark/redis';
 import type { MissionControlConfig } from './config.js';
@@ -15,15 +21,29 @@ export interface CreatedServices {
   close(): Promise<void>;
 }
 
-async function createStore(config: MissionControlConfig, logger: AppLogger): Promise<{ store: RateLimitStore; ready: () => Promise<boolean>; close: () => Promise<void> }> {
+async function createStore(
+  config: MissionControlConfig,
+  logger: AppLogger,
+): Promise<{ store: RateLimitStore; ready: () => Promise<boolean>; close: () => Promise<void> }> {
   const { backend, redisUrl } = config.bulwark.rateLimit;
   if (backend === 'memory' || redisUrl === undefined) {
     const store = new MemoryStore();
-    return { store, ready: () => Promise.resolve(true), close: () => Promise.resolve(store.close()) };
+    return {
+      store,
+      ready: () => Promise.resolve(true),
+      close: () => {
+        store.close();
+        return Promise.resolve();
+      },
+    };
   }
   // No offline queue: while Redis is away a command fails at once and the limiter's policy
   // (fail open, logged once per outage) decides, instead of requests piling up.
-  const client = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+  const client = new Redis(redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    lazyConnect: true,
+  });
   client.on('error', () => {
     // Connection errors surface through the store's policy and /readyz; ioredis retries.
   });
@@ -49,22 +69,28 @@ async function createStore(config: MissionControlConfig, logger: AppLogger): Pro
 }
 
 /** State, seed data, limiters and the store: everything the three frameworks share. */
-export async function createServices(config: MissionControlConfig, logSink?: LogSink): Promise<CreatedServices> {
+export async function createServices(
+  config: MissionControlConfig,
+  logSink?: LogSink,
+): Promise<CreatedServices> {
   const logger = createAppLogger(logSink);
   const state = new State();
   const seeded = await seed(state);
   const { store, ready, close } = await createStore(config, logger);
   // Mission Control's limits: an exact sliding log in which rejected attempts count too, so
-  // hammering during a lockout extends it.
-  const common = { algorithm: 'sliding-log', countRejected: true, windowMs: 60_000, store, logger } as const;
+  // hammering during a lockout extends it. A store failure lets requests through (fail open)
+  // and is logged once per outage.
+  const { agentAuth, webhookIngest } = MISSION_CONTROL_RATE_LIMITS;
   const services: Services = {
     state,
     seeded,
     logger,
     headerOptions: config.bulwark.securityHeaders,
-    agentLimiter: createRateLimiter({ ...common, name: 'agent-auth', limit: 20 }),
-    ingestLimiter: createRateLimiter({ ...common, name: 'webhook-ingest', limit: 60 }),
+    agentLimiter: createRateLimiter({ ...agentAuth, store, logger, onStoreError: 'allow' }),
+    ingestLimiter: createRateLimiter({ ...webhookIngest, store, logger, onStoreError: 'allow' }),
+    ingestHeaders: compileRateLimitHeaders(webhookIngest),
     trustedProxies: config.bulwark.trustedProxies,
+    clientIp: compileClientIp({ trustedProxies: config.bulwark.trustedProxies }),
     maxPayloadBytes: config.bulwark.webhook.maxPayloadBytes,
     ready,
   };

@@ -16,7 +16,13 @@ export interface RequestLog {
  * response carries X-Request-Id, every request is logged once (path without its query
  * string, which may hold tokens), and a request slower than REQUEST_LOG_SLOW_MS is a warning.
  */
-export function startRequest(services: Services, slowMs: number, method: string, url: string, incomingId: unknown): RequestLog {
+export function startRequest(
+  services: Services,
+  slowMs: number,
+  method: string,
+  url: string,
+  incomingId: unknown,
+): RequestLog {
   const id = typeof incomingId === 'string' && SAFE_ID.test(incomingId) ? incomingId : randomUUID();
   const started = performance.now();
   const path = url.split('?', 1)[0] ?? '/';
@@ -24,8 +30,16 @@ export function startRequest(services: Services, slowMs: number, method: string,
     id,
     finish: (status) => {
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
-      const entry = { event: 'request', request_id: id, method, path, status, duration_ms: durationMs };
-      if (slowMs > 0 && durationMs >= slowMs) services.logger.warn({ ...entry, slow: true }, 'slow request');
+      const entry = {
+        event: 'request',
+        request_id: id,
+        method,
+        path,
+        status,
+        duration_ms: durationMs,
+      };
+      if (slowMs > 0 && durationMs >= slowMs)
+        services.logger.warn({ ...entry, slow: true }, 'slow request');
       else services.logger.info(entry, 'request');
     },
   };

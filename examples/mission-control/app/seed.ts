@@ -34,7 +34,13 @@ export interface Seeded {
   };
 }
 
-async function addAgent(state: State, name: string, gatewayId: string, boardId: string | null, lead: boolean): Promise<string> {
+async function addAgent(
+  state: State,
+  name: string,
+  gatewayId: string,
+  boardId: string | null,
+  lead: boolean,
+): Promise<string> {
   const issued = await issueAgentToken();
   const id = newId();
   state.agents.set(id, {
@@ -77,16 +83,45 @@ export async function seed(state: State): Promise<Seeded> {
 
   const gatewaySecret = `gwt_${randomToken(24)}`;
   const otherGatewaySecret = `gwt_${randomToken(24)}`;
-  const gateway = { id: newId(), organizationId: org.id, name: 'acme-gw', url: 'wss://gateway.acme.example/ws', token: gatewaySecret, workspace_root: '/srv/acme' };
-  const otherGateway = { id: newId(), organizationId: other.id, name: 'globex-gw', url: 'wss://gateway.globex.example/ws', token: otherGatewaySecret, workspace_root: '/srv/globex' };
+  const gateway = {
+    id: newId(),
+    organizationId: org.id,
+    name: 'acme-gw',
+    url: 'wss://gateway.acme.example/ws',
+    token: gatewaySecret,
+    workspace_root: '/srv/acme',
+  };
+  const otherGateway = {
+    id: newId(),
+    organizationId: other.id,
+    name: 'globex-gw',
+    url: 'wss://gateway.globex.example/ws',
+    token: otherGatewaySecret,
+    workspace_root: '/srv/globex',
+  };
   state.gateways.set(gateway.id, gateway);
   state.gateways.set(otherGateway.id, otherGateway);
 
-  const board = { id: newId(), organizationId: org.id, gatewayId: gateway.id, name: 'Launch', board_type: 'goal' };
-  const otherBoard = { id: newId(), organizationId: other.id, gatewayId: otherGateway.id, name: 'Secret plans', board_type: 'goal' };
+  const board = {
+    id: newId(),
+    organizationId: org.id,
+    gatewayId: gateway.id,
+    name: 'Launch',
+    board_type: 'goal',
+  };
+  const otherBoard = {
+    id: newId(),
+    organizationId: other.id,
+    gatewayId: otherGateway.id,
+    name: 'Secret plans',
+    board_type: 'goal',
+  };
   state.boards.set(board.id, board);
   state.boards.set(otherBoard.id, otherBoard);
-  for (const [b, title] of [[board, 'Write the launch post'], [otherBoard, 'Globex internal task']] as const) {
+  for (const [b, title] of [
+    [board, 'Write the launch post'],
+    [otherBoard, 'Globex internal task'],
+  ] as const) {
     const id = newId();
     state.tasks.set(id, { id, boardId: b.id, title, status: 'inbox' });
   }
@@ -121,7 +156,14 @@ export async function seed(state: State): Promise<Seeded> {
     disabledWebhookId,
     otherWebhookId,
     sessionId,
-    tokens: { admin: admin.token, member: member.token, otherAdmin: otherAdmin.token, boardAgent, mainAgent, otherMainAgent },
+    tokens: {
+      admin: admin.token,
+      member: member.token,
+      otherAdmin: otherAdmin.token,
+      boardAgent,
+      mainAgent,
+      otherMainAgent,
+    },
     secrets: { webhook: webhookSecret, gateway: gatewaySecret, otherGateway: otherGatewaySecret },
   };
 }

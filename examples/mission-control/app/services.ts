@@ -1,4 +1,9 @@
-import type { RateLimiter, SecurityHeadersOptions } from 'bulwark';
+import type {
+  ClientIpResolver,
+  RateLimiter,
+  RateLimitHeaderBuilder,
+  SecurityHeadersOptions,
+} from 'bulwark';
 import type { AppLogger } from './logger.js';
 import type { Seeded } from './seed.js';
 import type { State } from './state.js';
@@ -12,9 +17,12 @@ export interface Services {
   readonly headerOptions: SecurityHeadersOptions;
   /** Webhook ingest: 60 per 60 s per client IP. */
   readonly ingestLimiter: RateLimiter;
+  /** RateLimit and Retry-After headers for ingest decisions, compiled once. */
+  readonly ingestHeaders: RateLimitHeaderBuilder;
   /** Agent authentication: 20 per 60 s per client IP, checked before the token. */
   readonly agentLimiter: RateLimiter;
   /** Trusted proxies (TRUSTED_PROXIES) for client IP resolution. */
+  readonly clientIp: ClientIpResolver;
   readonly trustedProxies: readonly string[];
   readonly maxPayloadBytes: number;
   /** Readiness: false while a configured Redis is unreachable. */

@@ -26,7 +26,10 @@ async function listen(server: Server, host: string, port: number): Promise<numbe
 }
 
 /** Reads the environment, builds the services and serves them through FRAMEWORK. */
-export async function startMissionControl(env: Readonly<Record<string, string | undefined>>, logSink?: LogSink): Promise<RunningMissionControl> {
+export async function startMissionControl(
+  env: Readonly<Record<string, string | undefined>>,
+  logSink?: LogSink,
+): Promise<RunningMissionControl> {
   const config = readConfig(env);
   const created = await createServices(config, logSink);
   const { services } = created;
@@ -38,7 +41,10 @@ export async function startMissionControl(env: Readonly<Record<string, string | 
     port = (app.server.address() as AddressInfo).port;
     stop = () => app.close();
   } else {
-    const handler = config.framework === 'express' ? createExpressApp(services, config.slowRequestMs) : createKoaApp(services, config.slowRequestMs).callback();
+    const handler =
+      config.framework === 'express'
+        ? createExpressApp(services, config.slowRequestMs)
+        : createKoaApp(services, config.slowRequestMs).callback();
     // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's callback returns a promise Node ignores by design
     const server = createServer(handler);
     port = await listen(server, config.host, config.port);

@@ -100,11 +100,14 @@ export class State {
   readonly sessions = new Map<string, GatewaySession>();
 
   roleIn(userId: string, organizationId: string): Role | undefined {
-    return this.memberships.find((m) => m.userId === userId && m.organizationId === organizationId)?.role;
+    return this.memberships.find((m) => m.userId === userId && m.organizationId === organizationId)
+      ?.role;
   }
 
   organizationIdsOf(userId: string): Set<string> {
-    return new Set(this.memberships.filter((m) => m.userId === userId).map((m) => m.organizationId));
+    return new Set(
+      this.memberships.filter((m) => m.userId === userId).map((m) => m.organizationId),
+    );
   }
 
   /** The organization an agent acts for: its gateway's. */

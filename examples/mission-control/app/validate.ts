@@ -8,7 +8,11 @@ export function objectBody(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-export function stringField(body: Record<string, unknown>, name: string, opts: { required?: boolean; max?: number } = {}): string | undefined {
+export function stringField(
+  body: Record<string, unknown>,
+  name: string,
+  opts: { required?: boolean; max?: number } = {},
+): string | undefined {
   const value = body[name];
   if (value === undefined || value === null) {
     if (opts.required === true) throw new HttpError(422, `Field "${name}" is required.`);
@@ -22,6 +26,7 @@ export function stringField(body: Record<string, unknown>, name: string, opts: {
 export function booleanField(body: Record<string, unknown>, name: string): boolean | undefined {
   const value = body[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'boolean') throw new HttpError(422, `Field "${name}" must be true or false.`);
+  if (typeof value !== 'boolean')
+    throw new HttpError(422, `Field "${name}" must be true or false.`);
   return value;
 }

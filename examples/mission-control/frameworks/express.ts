@@ -1,7 +1,6 @@
 import express from 'express';
 import type { Request, Response } from 'express';
 import { rateLimit, securityHeaders } from 'bulwark/express';
-import { clientKeyOf } from '../app/client.js';
 import { dispatch } from '../app/dispatch.js';
 import type { AppResponse } from '../app/http.js';
 import { startRequest } from '../app/request-log.js';
@@ -20,7 +19,13 @@ export function createExpressApp(services: Services, slowMs: number): express.Ex
   const app = express();
   app.use(securityHeaders(services.headerOptions));
   app.use((req, res, next) => {
-    const log = startRequest(services, slowMs, req.method, req.originalUrl, req.headers['x-request-id']);
+    const log = startRequest(
+      services,
+      slowMs,
+      req.method,
+      req.originalUrl,
+      req.headers['x-request-id'],
+    );
     res.setHeader('X-Request-Id', log.id);
     res.locals.requestId = log.id;
     res.on('finish', () => {
@@ -28,7 +33,10 @@ export function createExpressApp(services: Services, slowMs: number): express.Ex
     });
     next();
   });
-  const agentLimit = rateLimit({ limiter: services.agentLimiter, key: (req: Request) => clientKeyOf(services, req.socket.remoteAddress, req.headers) });
+  const agentLimit = rateLimit({
+    limiter: services.agentLimiter,
+    trustedProxies: services.trustedProxies,
+  });
   for (const route of routes) {
     const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
     const handler = async (req: Request, res: Response) => {

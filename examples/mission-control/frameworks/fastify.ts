@@ -1,7 +1,6 @@
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { rateLimit, securityHeaders } from 'bulwark/fastify';
-import { clientKeyOf } from '../app/client.js';
 import { dispatch, errorResponse } from '../app/dispatch.js';
 import { startRequest } from '../app/request-log.js';
 import type { RequestLog } from '../app/request-log.js';
@@ -15,7 +14,10 @@ declare module 'fastify' {
 }
 
 /** Mounts the framework-free routes on Fastify. No logic here beyond translation. */
-export async function createFastifyApp(services: Services, slowMs: number): Promise<FastifyInstance> {
+export async function createFastifyApp(
+  services: Services,
+  slowMs: number,
+): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   // Every body is read by the shared dispatcher through bulwark's bounded reader (and the
   // webhook ingest reads its own stream after its earlier checks), so Fastify parses nothing.
@@ -25,7 +27,13 @@ export async function createFastifyApp(services: Services, slowMs: number): Prom
   });
   await app.register(securityHeaders, services.headerOptions);
   app.addHook('onRequest', (request, reply, done) => {
-    const log = startRequest(services, slowMs, request.method, request.url, request.headers['x-request-id']);
+    const log = startRequest(
+      services,
+      slowMs,
+      request.method,
+      request.url,
+      request.headers['x-request-id'],
+    );
     request.missionControlLog = log;
     void reply.header('X-Request-Id', log.id);
     done();
@@ -37,7 +45,7 @@ export async function createFastifyApp(services: Services, slowMs: number): Prom
   await app.register(rateLimit, {
     global: false,
     limiter: services.agentLimiter,
-    key: (request) => clientKeyOf(services, request.raw.socket.remoteAddress, request.headers),
+    trustedProxies: services.trustedProxies,
   });
   for (const route of routes) {
     app.route({
@@ -55,14 +63,24 @@ export async function createFastifyApp(services: Services, slowMs: number): Prom
           raw: request.raw,
           requestId: request.missionControlLog?.id ?? '',
         });
-        return reply.code(r.status).headers(r.headers ?? {}).send(r.body);
+        return reply
+          .code(r.status)
+          .headers(r.headers ?? {})
+          .send(r.body);
       },
     });
   }
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ detail: 'Not Found' }));
   app.setErrorHandler((error, request, reply) => {
-    const r = errorResponse(services, { requestId: request.missionControlLog?.id ?? '', path: request.url } as never, error);
-    return reply.code(r.status).headers(r.headers ?? {}).send(r.body);
+    const r = errorResponse(
+      services,
+      { requestId: request.missionControlLog?.id ?? '', path: request.url } as never,
+      error,
+    );
+    return reply
+      .code(r.status)
+      .headers(r.headers ?? {})
+      .send(r.body);
   });
   return app;
 }

@@ -2,7 +2,6 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Context } from 'koa';
 import { rateLimit, securityHeaders } from 'bulwark/koa';
-import { clientKeyOf } from '../app/client.js';
 import { dispatch } from '../app/dispatch.js';
 import type { AppResponse } from '../app/http.js';
 import { startRequest } from '../app/request-log.js';
@@ -21,17 +20,27 @@ export function createKoaApp(services: Services, slowMs: number): Koa {
   app.silent = true;
   app.use(securityHeaders(services.headerOptions));
   app.use(async (ctx, next) => {
-    const log = startRequest(services, slowMs, ctx.method, ctx.originalUrl, ctx.get('x-request-id') || undefined);
+    const log = startRequest(
+      services,
+      slowMs,
+      ctx.method,
+      ctx.originalUrl,
+      ctx.get('x-request-id') || undefined,
+    );
     ctx.set('X-Request-Id', log.id);
     ctx.state.requestId = log.id;
     ctx.res.on('finish', () => {
       log.finish(ctx.res.statusCode);
     });
     await next();
-    if (ctx.status === 404 && ctx.body === undefined) send(ctx, { status: 404, body: { detail: 'Not Found' } });
+    if (ctx.status === 404 && ctx.body === undefined)
+      send(ctx, { status: 404, body: { detail: 'Not Found' } });
   });
   const router = new Router();
-  const agentLimit = rateLimit({ limiter: services.agentLimiter, key: (ctx: Context) => clientKeyOf(services, ctx.req.socket.remoteAddress, ctx.headers) });
+  const agentLimit = rateLimit({
+    limiter: services.agentLimiter,
+    trustedProxies: services.trustedProxies,
+  });
   for (const route of routes) {
     const handler = async (ctx: Context) => {
       const r = await dispatch(services, route, {

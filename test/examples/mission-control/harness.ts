@@ -30,7 +30,10 @@ export async function startHarness(env: Record<string, string>): Promise<Harness
     bodies,
     request: async (path, options = {}) => {
       const { ip, ...rest } = options;
-      const headers = { ...(rest.headers ?? {}), ...(ip === undefined ? {} : { 'X-Forwarded-For': ip }) };
+      const headers = {
+        ...(rest.headers ?? {}),
+        ...(ip === undefined ? {} : { 'X-Forwarded-For': ip }),
+      };
       const res = await http(mc.url + path, { ...rest, headers });
       bodies.push(res.text);
       return res;

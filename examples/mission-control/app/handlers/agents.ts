@@ -20,12 +20,22 @@ const agentView = (a: Agent) => ({
 export function listAgents({ state }: Services, req: AppRequest): AppResponse {
   const user = authenticateUser(state, req);
   const orgs = state.organizationIdsOf(user.id);
-  return json(200, [...state.agents.values()].filter((a) => orgs.has(state.organizationOfAgent(a) ?? '')).map(agentView));
+  return json(
+    200,
+    [...state.agents.values()]
+      .filter((a) => orgs.has(state.organizationOfAgent(a) ?? ''))
+      .map(agentView),
+  );
 }
 
 export async function agentBoards(services: Services, req: AppRequest): Promise<AppResponse> {
   const agent = await authenticateAgent(services.state, req, services.logger);
-  return json(200, [...services.state.boards.values()].filter((b) => agentCanSee(services.state, agent, b)).map(boardView));
+  return json(
+    200,
+    [...services.state.boards.values()]
+      .filter((b) => agentCanSee(services.state, agent, b))
+      .map(boardView),
+  );
 }
 
 export async function agentTasks(services: Services, req: AppRequest): Promise<AppResponse> {

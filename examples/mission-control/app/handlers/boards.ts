@@ -14,26 +14,51 @@ export const boardView = (b: Board) => ({
   name: b.name,
   board_type: b.board_type,
 });
-export const taskView = (t: Task) => ({ id: t.id, board_id: t.boardId, title: t.title, status: t.status });
+export const taskView = (t: Task) => ({
+  id: t.id,
+  board_id: t.boardId,
+  title: t.title,
+  status: t.status,
+});
 
-export const tasksOf = (state: State, boardId: string) => [...state.tasks.values()].filter((t) => t.boardId === boardId).map(taskView);
+export const tasksOf = (state: State, boardId: string) =>
+  [...state.tasks.values()].filter((t) => t.boardId === boardId).map(taskView);
 export const memoryOf = (state: State, boardId: string) =>
-  [...state.memory.values()].filter((m) => m.boardId === boardId).map((m) => ({ id: m.id, board_id: m.boardId, content: m.content, source: m.source, created_at: m.created_at }));
+  [...state.memory.values()]
+    .filter((m) => m.boardId === boardId)
+    .map((m) => ({
+      id: m.id,
+      board_id: m.boardId,
+      content: m.content,
+      source: m.source,
+      created_at: m.created_at,
+    }));
 
 export function listOrganizations({ state }: Services, req: AppRequest): AppResponse {
   const user = authenticateUser(state, req);
   const ids = state.organizationIdsOf(user.id);
-  return json(200, [...state.organizations.values()].filter((o) => ids.has(o.id)).map((o) => ({ id: o.id, name: o.name, role: state.roleIn(user.id, o.id) })));
+  return json(
+    200,
+    [...state.organizations.values()]
+      .filter((o) => ids.has(o.id))
+      .map((o) => ({ id: o.id, name: o.name, role: state.roleIn(user.id, o.id) })),
+  );
 }
 
 export function listBoards({ state }: Services, req: AppRequest): AppResponse {
   const user = authenticateUser(state, req);
   const ids = state.organizationIdsOf(user.id);
-  return json(200, [...state.boards.values()].filter((b) => ids.has(b.organizationId)).map(boardView));
+  return json(
+    200,
+    [...state.boards.values()].filter((b) => ids.has(b.organizationId)).map(boardView),
+  );
 }
 
 export function getBoard({ state }: Services, req: AppRequest): AppResponse {
-  return json(200, boardView(boardForUser(state, authenticateUser(state, req), req.params.board_id)));
+  return json(
+    200,
+    boardView(boardForUser(state, authenticateUser(state, req), req.params.board_id)),
+  );
 }
 
 export function listTasks({ state }: Services, req: AppRequest): AppResponse {

@@ -14,18 +14,30 @@ import { objectBody, stringField } from '../validate.js';
  */
 export const gatewayView = (g: Gateway) =>
   redact(
-    { id: g.id, organization_id: g.organizationId, name: g.name, url: g.url, token: g.token, workspace_root: g.workspace_root },
+    {
+      id: g.id,
+      organization_id: g.organizationId,
+      name: g.name,
+      url: g.url,
+      token: g.token,
+      workspace_root: g.workspace_root,
+    },
     { fields: ['token'] },
   );
 
 function adminOrganizations(state: State, user: User): Set<string> {
-  return new Set(state.memberships.filter((m) => m.userId === user.id && m.role === 'admin').map((m) => m.organizationId));
+  return new Set(
+    state.memberships
+      .filter((m) => m.userId === user.id && m.role === 'admin')
+      .map((m) => m.organizationId),
+  );
 }
 
 /** A gateway of an organization the user administers; anything else is 404, as if absent. */
 function gatewayForAdmin(state: State, user: User, gatewayId: string | undefined): Gateway {
   const gateway = gatewayId === undefined ? undefined : state.gateways.get(gatewayId);
-  if (gateway === undefined || !adminOrganizations(state, user).has(gateway.organizationId)) throw notFound('Gateway');
+  if (gateway === undefined || !adminOrganizations(state, user).has(gateway.organizationId))
+    throw notFound('Gateway');
   return gateway;
 }
 
@@ -34,10 +46,16 @@ function validUrl(value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new HttpError(422, 'Field "url" must be an absolute ws://, wss://, http:// or https:// URL.');
+    throw new HttpError(
+      422,
+      'Field "url" must be an absolute ws://, wss://, http:// or https:// URL.',
+    );
   }
   if (!['ws:', 'wss:', 'http:', 'https:'].includes(url.protocol)) {
-    throw new HttpError(422, 'Field "url" must be an absolute ws://, wss://, http:// or https:// URL.');
+    throw new HttpError(
+      422,
+      'Field "url" must be an absolute ws://, wss://, http:// or https:// URL.',
+    );
   }
   return value;
 }
@@ -45,18 +63,28 @@ function validUrl(value: string): string {
 export function listGateways({ state }: Services, req: AppRequest): AppResponse {
   const user = authenticateUser(state, req);
   const orgs = adminOrganizations(state, user);
-  return json(200, [...state.gateways.values()].filter((g) => orgs.has(g.organizationId)).map(gatewayView));
+  return json(
+    200,
+    [...state.gateways.values()].filter((g) => orgs.has(g.organizationId)).map(gatewayView),
+  );
 }
 
 export function getGateway({ state }: Services, req: AppRequest): AppResponse {
-  return json(200, gatewayView(gatewayForAdmin(state, authenticateUser(state, req), req.params.gateway_id)));
+  return json(
+    200,
+    gatewayView(gatewayForAdmin(state, authenticateUser(state, req), req.params.gateway_id)),
+  );
 }
 
 export function createGateway({ state, logger }: Services, req: AppRequest): AppResponse {
   const user = authenticateUser(state, req);
   const body = objectBody(req.body);
   const organizationId = stringField(body, 'organization_id', { required: true }) ?? '';
-  if (!state.organizations.has(organizationId) || state.roleIn(user.id, organizationId) === undefined) throw notFound('Organization');
+  if (
+    !state.organizations.has(organizationId) ||
+    state.roleIn(user.id, organizationId) === undefined
+  )
+    throw notFound('Organization');
   requireAdmin(state, user, organizationId);
   const gateway: Gateway = {
     id: newId(),
@@ -92,11 +120,24 @@ export function sendSessionMessage({ state, logger }: Services, req: AppRequest)
   const user = authenticateUser(state, req);
   const session = state.sessions.get(req.params.session_id ?? '');
   const gateway = session === undefined ? undefined : state.gateways.get(session.gatewayId);
-  if (session === undefined || gateway === undefined || state.roleIn(user.id, gateway.organizationId) === undefined) throw notFound('Session');
+  if (
+    session === undefined ||
+    gateway === undefined ||
+    state.roleIn(user.id, gateway.organizationId) === undefined
+  )
+    throw notFound('Session');
   requireAdmin(state, user, gateway.organizationId);
   const content = stringField(objectBody(req.body), 'content', { required: true, max: 8000 }) ?? '';
   const message = { from: user.id, content, at: new Date().toISOString() };
   session.messages.push(message);
-  logger.info({ event: 'gateway.session_message', session_id: session.id, gateway_id: gateway.id, preview: sanitizeField(content) }, 'message sent to gateway session');
+  logger.info(
+    {
+      event: 'gateway.session_message',
+      session_id: session.id,
+      gateway_id: gateway.id,
+      preview: sanitizeField(content),
+    },
+    'message sent to gateway session',
+  );
   return json(202, { ok: true, session_id: session.id });
 }

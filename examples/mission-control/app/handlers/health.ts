@@ -9,5 +9,7 @@ export function healthz(): AppResponse {
 
 /** Readiness: the rate-limit store answers (a configured Redis that is down fails this). */
 export async function readyz(services: Services): Promise<AppResponse> {
-  return (await services.ready()) ? json(200, { ok: true }) : json(503, { detail: 'Rate-limit store unavailable.' });
+  return (await services.ready())
+    ? json(200, { ok: true })
+    : json(503, { detail: 'Rate-limit store unavailable.' });
 }

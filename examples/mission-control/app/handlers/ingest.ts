@@ -1,4 +1,10 @@
-import { BulwarkError, rateLimitHeaders, readLimitedBody, sanitizeField, verifyWebhook, wrapExternalData } from 'bulwark';
+import {
+  rateLimitError,
+  readLimitedBody,
+  sanitizeField,
+  verifyWebhook,
+  wrapExternalData,
+} from 'bulwark';
 import type { AppRequest, AppResponse } from '../http.js';
 import { HttpError, json, notFound } from '../http.js';
 import { newId } from '../ids.js';
@@ -11,13 +17,17 @@ const SIGNATURE_HEADERS = new Set(['x-hub-signature-256', 'x-webhook-signature']
  * The headers kept with a stored delivery: content-type, user-agent and x-* headers, minus
  * every signature header and authorization, so stored deliveries never hold a credential.
  */
-function storedHeaders(req: AppRequest, customSignatureHeader: string | null): Record<string, string> {
+function storedHeaders(
+  req: AppRequest,
+  customSignatureHeader: string | null,
+): Record<string, string> {
   const custom = customSignatureHeader?.toLowerCase();
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (typeof value !== 'string') continue;
     const keep = name === 'content-type' || name === 'user-agent' || name.startsWith('x-');
-    if (!keep || SIGNATURE_HEADERS.has(name) || name === custom || name === 'authorization') continue;
+    if (!keep || SIGNATURE_HEADERS.has(name) || name === custom || name === 'authorization')
+      continue;
     out[name] = value;
   }
   return out;
@@ -42,17 +52,20 @@ export async function ingestWebhook(services: Services, req: AppRequest): Promis
   const board = state.boards.get(req.params.board_id ?? '');
   if (board === undefined) throw notFound('Board');
 
-  const decision = await services.ingestLimiter.consume(clientKeyOf(services, req.remoteAddress, req.headers));
-  const limitHeaders = rateLimitHeaders(decision, { name: 'webhook-ingest' });
-  if (!decision.allowed) {
-    throw new BulwarkError({ status: 429, code: 'rate_limited', detail: 'Too Many Requests', headers: limitHeaders });
-  }
+  const decision = await services.ingestLimiter.consume(
+    clientKeyOf(services, req.remoteAddress, req.headers),
+  );
+  const limitHeaders = services.ingestHeaders(decision);
+  if (!decision.allowed) throw rateLimitError(decision, limitHeaders);
 
   const hook = state.webhooks.get(req.params.webhook_id ?? '');
   if (hook?.boardId !== board.id) throw notFound('Webhook');
   if (!hook.enabled) throw new HttpError(410, 'Webhook is disabled.');
 
-  const body = await readLimitedBody(req.raw, { limit: services.maxPayloadBytes, headers: req.headers });
+  const body = await readLimitedBody(req.raw, {
+    limit: services.maxPayloadBytes,
+    headers: req.headers,
+  });
 
   if (hook.secret !== null) {
     const verdict = await verifyWebhook({
@@ -60,7 +73,7 @@ export async function ingestWebhook(services: Services, req: AppRequest): Promis
       headers: req.headers,
       secret: hook.secret,
       scheme: 'mission-control',
-      ...(hook.signature_header === null ? {} : { signatureHeader: hook.signature_header }),
+      ...(hook.signature_header === null ? {} : { headerName: hook.signature_header }),
     });
     if (!verdict.ok) throw verdict.error;
   }
@@ -79,12 +92,28 @@ export async function ingestWebhook(services: Services, req: AppRequest): Promis
   // The payload is untrusted text that agents will read: it goes into memory inside the
   // external-data fence, where it cannot close the fence or pose as instructions.
   const memoryId = newId();
-  state.memory.set(memoryId, { id: memoryId, boardId: board.id, content: wrapExternalData(payload), source: `webhook:${hook.id}`, created_at: now });
+  state.memory.set(memoryId, {
+    id: memoryId,
+    boardId: board.id,
+    content: wrapExternalData(payload),
+    source: `webhook:${hook.id}`,
+    created_at: now,
+  });
 
   const lead = [...state.agents.values()].find((a) => a.boardId === board.id && a.is_board_lead);
   logger.info(
-    { event: 'webhook.delivered', board_id: board.id, webhook_id: hook.id, payload_id: payloadId, lead_agent_id: lead?.id ?? null, instruction: sanitizeField(hook.description) },
+    {
+      event: 'webhook.delivered',
+      board_id: board.id,
+      webhook_id: hook.id,
+      payload_id: payloadId,
+      lead_agent_id: lead?.id ?? null,
+      instruction: sanitizeField(hook.description),
+    },
     'webhook payload stored; lead agent notified',
   );
-  return { ...json(202, { ok: true, board_id: board.id, webhook_id: hook.id, payload_id: payloadId }), headers: limitHeaders };
+  return {
+    ...json(202, { ok: true, board_id: board.id, webhook_id: hook.id, payload_id: payloadId }),
+    headers: limitHeaders,
+  };
 }
