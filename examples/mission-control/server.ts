@@ -30,7 +30,7 @@ try {
     `  curl -si ${ingest} -H 'Content-Type: application/json' ${headerArgs} -d '${body}'`,
     `  curl -s ${mc.url}/api/v1/agent/boards/${seeded.boardId}/memory -H 'X-Agent-Token: ${seeded.tokens.boardAgent}'`,
     '',
-    `sign your own delivery with the CLI: echo '${body}' | npx bulwark sign --secret '${seeded.secrets.webhook}' --url ${ingest}`,
+    `sign your own delivery with the CLI: echo '${body}' | npx tsx src/cli.ts sign --secret '${seeded.secrets.webhook}' --url ${ingest}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n\n`);
   const shutdown = () => {

@@ -34,7 +34,7 @@ export interface ReplayOptions {
 }
 
 /** Stable code in the outage warning, for log alerts. */
-export const REPLAY_STORE_WARNING = 'BULWARK_REPLAY_STORE_UNAVAILABLE';
+export const REPLAY_STORE_WARNING = 'webhook.replay_store_unavailable';
 
 /**
  * Remembers accepted deliveries so a captured request replayed inside the tolerance window

@@ -109,7 +109,7 @@ describe('replay protection', () => {
     expect(status(await v.verify({ body, headers: sw('a1') }))).toBe(202);
     expect(status(await v.verify({ body, headers: sw('a2') }))).toBe(202);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/BULWARK_REPLAY_STORE_UNAVAILABLE/);
+    expect(warnings[0]).toMatch(/webhook.replay_store_unavailable/);
     store.down = false;
     expect(status(await v.verify({ body, headers: sw('a3') }))).toBe(202);
     store.down = true;
