@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../config.js';
+import { failOption } from '../util/options.js';
 
 /** Header values as Node gives them (`IncomingHttpHeaders`), or any plain record like it. */
 export type HeaderBag = Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -42,7 +43,7 @@ export interface BodyReaderSettings {
 export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
 
 function fail(option: string, problem: string, instead: string): never {
-  throw new TypeError(`bulwark: body ${option}: ${problem}; ${instead}.`);
+  return failOption('body', option, problem, instead);
 }
 
 /** Validates reader options once; a bad option throws a TypeError saying what to write. */

@@ -9,7 +9,7 @@ import {
   type FenceLabel,
 } from './markers.js';
 import { INVISIBLE, LINE_BREAKS, skeleton } from './unicode.js';
-import { suggest } from '../util/suggest.js';
+import { failOption, rejectUnknownOptions } from '../util/options.js';
 
 /** Options for {@link wrapExternalData}. */
 export interface FenceOptions {
@@ -53,7 +53,7 @@ const DEFAULT_DATAMARK = '\u02c6';
 const SPACES = /[ \t]+/g;
 
 function fail(option: string, problem: string, instead: string): never {
-  throw new TypeError(`bulwark: wrapExternalData ${option}: ${problem}; ${instead}.`);
+  return failOption('wrapExternalData', option, problem, instead);
 }
 
 interface CompiledFence {
@@ -66,15 +66,7 @@ interface CompiledFence {
 const OPTION_KEYS: readonly string[] = ['label', 'nonce', 'maxLength', 'datamark'];
 
 function compileFence(options: FenceOptions): CompiledFence {
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) {
-      fail(
-        'options',
-        `unknown option ${JSON.stringify(key)}`,
-        suggest(key, OPTION_KEYS) ?? `use one of ${OPTION_KEYS.join(', ')}`,
-      );
-    }
-  }
+  rejectUnknownOptions('wrapExternalData', options, OPTION_KEYS);
   const label = options.label ?? 'EXTERNAL DATA';
   if (!LABELS.includes(label)) {
     fail(

@@ -7,6 +7,7 @@ import type {
   RateLimitStore,
   StoreErrorPolicy,
 } from './types.js';
+import { failOption } from '../util/options.js';
 
 /** Letters, digits, `.`, `_`, `-`: safe inside a Redis key's hash tag and a structured-field string. */
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
@@ -15,7 +16,7 @@ const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 export const MAX_SLIDING_LOG_LIMIT = 100_000;
 
 function fail(option: string, problem: string, instead: string): never {
-  throw new TypeError(`bulwark: rate limit ${option}: ${problem}; ${instead}.`);
+  return failOption('rate limit', option, problem, instead);
 }
 
 function positiveInteger(option: string, value: unknown, example: string): number {

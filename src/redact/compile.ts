@@ -1,7 +1,7 @@
 import { compilePaths, type PathNode } from './paths.js';
 import { redactText } from './text.js';
 import type { CensorValue, RedactMode, RedactOptions } from './types.js';
-import { suggest } from '../util/suggest.js';
+import { failOption, rejectUnknownOptions } from '../util/options.js';
 
 /** Everything a redactor needs at run time, computed once by {@link compileRedaction}. */
 export interface CompiledRedaction {
@@ -35,7 +35,7 @@ const OPTION_KEYS: readonly string[] = [
 export const EMPTY_STATES: readonly PathNode[] = [];
 
 function fail(option: string, problem: string, instead: string): never {
-  throw new TypeError(`bulwark: redact ${option}: ${problem}; ${instead}.`);
+  return failOption('redact', option, problem, instead);
 }
 
 export function compileRedaction(options: RedactOptions = {}): CompiledRedaction {
@@ -43,15 +43,7 @@ export function compileRedaction(options: RedactOptions = {}): CompiledRedaction
   if (typeof given !== 'object' || given === null) {
     fail('options', 'must be an object', "pass { fields: ['token'] } or leave it out");
   }
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) {
-      fail(
-        'options',
-        `unknown option ${JSON.stringify(key)}`,
-        suggest(key, OPTION_KEYS) ?? `use one of ${OPTION_KEYS.join(', ')}`,
-      );
-    }
-  }
+  rejectUnknownOptions('redact', options, OPTION_KEYS);
   const mode = options.mode ?? 'flag';
   if (!MODES.includes(mode)) {
     fail('mode', `${JSON.stringify(mode)} is not a mode`, "write 'flag', 'censor' or 'remove'");

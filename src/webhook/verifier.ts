@@ -17,6 +17,7 @@ import type {
   WebhookSecrets,
   WebhookVerdict,
 } from './types.js';
+import { failOption } from '../util/options.js';
 
 /** Options for {@link createWebhookVerifier} (and the webhook middleware of each adapter). */
 export interface WebhookVerifierOptions {
@@ -71,7 +72,7 @@ export interface WebhookVerifier {
 const DEFAULT_TOLERANCE_SECONDS = 300;
 
 function fail(option: string, problem: string, instead: string): never {
-  throw new TypeError(`bulwark: webhook ${option}: ${problem}; ${instead}.`);
+  return failOption('webhook', option, problem, instead);
 }
 
 function rejected(verdict: { error: WebhookRejected['error']; reason: string }): WebhookRejected {
