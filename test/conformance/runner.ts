@@ -3,14 +3,25 @@ import { http } from '../helpers/http.js';
 import type { HttpResponse } from '../helpers/http.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { startExpress, startFastify, startKoa } from './apps/index.js';
-import { FRAMEWORKS } from './types.js';
+import express4 from 'express4';
+import koa2 from 'koa2';
 import type { AppSpec, Framework, RunningApp, Scenario, ScenarioRequest } from './types.js';
 
-const starters: Record<Framework, (spec: AppSpec) => Promise<RunningApp>> = {
-  express: startExpress,
-  koa: startKoa,
-  fastify: startFastify,
-};
+/**
+ * Every framework major the peer ranges promise: Express 5 and 4, Koa 3 and 2, Fastify 5.
+ * A scenario's `skip` names the framework, and applies to each of its majors.
+ */
+const variants: readonly {
+  readonly name: string;
+  readonly framework: Framework;
+  readonly start: (spec: AppSpec) => Promise<RunningApp>;
+}[] = [
+  { name: 'express 5', framework: 'express', start: (spec) => startExpress(spec) },
+  { name: 'express 4', framework: 'express', start: (spec) => startExpress(spec, express4) },
+  { name: 'koa 3', framework: 'koa', start: (spec) => startKoa(spec) },
+  { name: 'koa 2', framework: 'koa', start: (spec) => startKoa(spec, koa2) },
+  { name: 'fastify 5', framework: 'fastify', start: startFastify },
+];
 
 interface Sent extends HttpResponse {
   readonly closed?: boolean;
@@ -42,12 +53,12 @@ async function send(url: string, request: ScenarioRequest): Promise<Sent> {
  * on 127.0.0.1. The same request must get the same status, headers and body everywhere.
  */
 export function runConformance(title: string, scenarios: readonly Scenario[]): void {
-  describe.each(FRAMEWORKS)(`${title} on %s`, (framework) => {
+  describe.each(variants)(`${title} on $name`, ({ framework, start }) => {
     const running = new Map<AppSpec, Promise<RunningApp>>();
     const appFor = (spec: AppSpec): Promise<RunningApp> => {
       let app = running.get(spec);
       if (app === undefined) {
-        app = starters[framework](spec);
+        app = start(spec);
         running.set(spec, app);
       }
       return app;

@@ -67,8 +67,9 @@ function handler(reply: ReplySpec): RequestHandler {
   };
 }
 
-export async function startExpress(spec: AppSpec): Promise<RunningApp> {
-  const app = express();
+/** `createApp` is Express 5 by default; the suite also passes Express 4's factory. */
+export async function startExpress(spec: AppSpec, createApp = express): Promise<RunningApp> {
+  const app = createApp();
   for (const m of spec.use) app.use(middleware(m));
   for (const route of spec.routes) {
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';

@@ -77,8 +77,9 @@ function route(spec: RouteSpec): Middleware {
   };
 }
 
-export async function startKoa(spec: AppSpec): Promise<RunningApp> {
-  const app = new Koa();
+/** `KoaClass` is Koa 3 by default; the suite also passes Koa 2. */
+export async function startKoa(spec: AppSpec, KoaClass = Koa): Promise<RunningApp> {
+  const app = new KoaClass();
   app.silent = true;
   for (const m of spec.use) app.use(middleware(m));
   for (const r of spec.routes) app.use(route(r));
