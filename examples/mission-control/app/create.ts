@@ -49,7 +49,12 @@ async function createStore(
   });
   const store = new RedisStore({ client, prefix: 'mission-control:', timeoutMs: 500 });
   await client.connect().catch(() => undefined);
-  await store.ready(); // Redis is checked at startup: a bad URL or a down server stops the start
+  try {
+    await store.ready(); // Redis is checked at startup: a bad URL or a down server stops the start
+  } catch (error) {
+    client.disconnect();
+    throw error;
+  }
   logger.info({ event: 'rate_limit.backend', backend: 'redis' }, 'rate limits stored in Redis');
   return {
     store,
