@@ -4,6 +4,7 @@ import { DEFAULT_MAX_PAYLOAD_BYTES, createBodyReceiver } from 'bulwark';
 import type { BodyReceiver, PayloadLimitOptions } from 'bulwark';
 import { hasBody, raiseBodyLimit, replayedPayload } from './body-stream.js';
 import { rejectFastify } from './reject.js';
+import { routeSettings } from './route-settings.js';
 import type { FastifyRejectOptions } from './reject.js';
 
 /** Options for the Fastify `payloadLimit` plugin. */
@@ -27,27 +28,19 @@ const plugin: FastifyPluginCallback<FastifyPayloadLimitOptions> = (fastify, opti
   const { global = true, onReject, ...base } = options;
   const defaults = createBodyReceiver(base);
   const serverLimit = fastify.initialConfig.bodyLimit ?? DEFAULT_MAX_PAYLOAD_BYTES;
-  // Route options are compiled when the route is registered: a bad one fails at startup.
-  const perRoute = new WeakMap<PayloadLimitOptions, BodyReceiver>();
-  fastify.addHook('onRoute', (route) => {
-    const own = route.config?.payloadLimit;
-    if (own === false || (own === undefined && !global)) return;
-    const merged = own === undefined ? base : { ...base, ...own };
-    if (own !== undefined && !perRoute.has(own)) perRoute.set(own, createBodyReceiver(merged));
-    raiseBodyLimit(route, merged.limit ?? DEFAULT_MAX_PAYLOAD_BYTES, serverLimit);
+  const receiverFor = routeSettings<PayloadLimitOptions, BodyReceiver>(fastify, {
+    read: (config) => config?.payloadLimit,
+    global,
+    defaults,
+    compile: (own) => createBodyReceiver({ ...base, ...own }),
+    onRoute: (route, own) => {
+      raiseBodyLimit(route, own?.limit ?? base.limit ?? DEFAULT_MAX_PAYLOAD_BYTES, serverLimit);
+    },
   });
   // preParsing sees the payload stream before any content-type parser reads it. The bytes
   // bulwark read are handed on, so Fastify's own parsers still produce request.body.
   fastify.addHook('preParsing', async (request, reply, payload) => {
-    const own = request.routeOptions.config.payloadLimit;
-    const receiver =
-      own === undefined
-        ? global
-          ? defaults
-          : undefined
-        : own === false
-          ? undefined
-          : perRoute.get(own);
+    const receiver = receiverFor(request);
     if (receiver === undefined || !hasBody(request.headers)) return payload;
     const receipt = await receiver.receive(payload, request.raw.headersDistinct);
     if (!receipt.ok) {

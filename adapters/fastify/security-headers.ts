@@ -1,7 +1,8 @@
 import type { FastifyPluginCallback, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { applySecurityHeaders, compileSecurityHeaders } from 'bulwark';
-import type { CompiledSecurityHeaders, HeaderAccess, SecurityHeadersOptions } from 'bulwark';
+import type { HeaderAccess, SecurityHeadersOptions } from 'bulwark';
+import { routeSettings } from './route-settings.js';
 
 /** Options for the Fastify `securityHeaders` plugin. */
 export interface FastifySecurityHeadersOptions extends SecurityHeadersOptions {
@@ -29,26 +30,16 @@ const replyHeaders: HeaderAccess<FastifyReply> = {
 const plugin: FastifyPluginCallback<FastifySecurityHeadersOptions> = (fastify, options, done) => {
   const { global = true, ...headerOptions } = options;
   const defaults = compileSecurityHeaders(headerOptions);
-  // Route overrides are compiled when the route is registered, so a bad one fails at
-  // startup and requests only look the result up.
-  const perRoute = new WeakMap<SecurityHeadersOptions, CompiledSecurityHeaders>();
-  fastify.addHook('onRoute', (route) => {
-    const own = route.config?.securityHeaders;
-    if (own !== undefined && own !== false && !perRoute.has(own))
-      perRoute.set(own, compileSecurityHeaders(own));
+  const settingsFor = routeSettings(fastify, {
+    read: (config) => config?.securityHeaders,
+    global,
+    defaults,
+    compile: compileSecurityHeaders,
   });
   // onSend runs for every reply, including 404s, errors, CORS preflights and other
   // plugins' early answers, which is exactly where the headers must land.
   fastify.addHook('onSend', (request, reply, payload, next) => {
-    const own = request.routeOptions.config.securityHeaders;
-    const compiled =
-      own === undefined
-        ? global
-          ? defaults
-          : undefined
-        : own === false
-          ? undefined
-          : perRoute.get(own);
+    const compiled = settingsFor(request);
     if (compiled !== undefined) applySecurityHeaders(reply, replyHeaders, compiled);
     next(null, payload);
   });

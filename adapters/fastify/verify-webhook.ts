@@ -4,6 +4,7 @@ import { DEFAULT_MAX_PAYLOAD_BYTES, createWebhookReceiver } from 'bulwark';
 import type { WebhookReceiver, WebhookReceiverOptions, WebhookSecrets } from 'bulwark';
 import { raiseBodyLimit, replayedPayload } from './body-stream.js';
 import { rejectFastify } from './reject.js';
+import { routeSettings } from './route-settings.js';
 import type { FastifyRejectOptions } from './reject.js';
 import './payload-limit.js';
 
@@ -53,17 +54,17 @@ const plugin: FastifyPluginCallback<FastifyVerifyWebhookOptions> = (fastify, opt
   const { global = false, onReject, ...base } = options;
   const defaults = global ? prepare(base) : undefined;
   const serverLimit = fastify.initialConfig.bodyLimit ?? DEFAULT_MAX_PAYLOAD_BYTES;
-  const perRoute = new WeakMap<FastifyWebhookRouteOptions, Prepared>();
-  fastify.addHook('onRoute', (route) => {
-    const own = route.config?.verifyWebhook;
-    if (own === false || (own === undefined && !global)) return;
-    const merged = own === undefined ? base : { ...base, ...own };
-    if (own !== undefined && !perRoute.has(own)) perRoute.set(own, prepare(merged));
-    raiseBodyLimit(route, merged.limit ?? DEFAULT_MAX_PAYLOAD_BYTES, serverLimit);
+  const preparedFor = routeSettings<FastifyWebhookRouteOptions, Prepared>(fastify, {
+    read: (config) => config?.verifyWebhook,
+    global,
+    defaults,
+    compile: (own) => prepare({ ...base, ...own }),
+    onRoute: (route, own) => {
+      raiseBodyLimit(route, own?.limit ?? base.limit ?? DEFAULT_MAX_PAYLOAD_BYTES, serverLimit);
+    },
   });
   fastify.addHook('preParsing', async (request, reply, payload) => {
-    const own = request.routeOptions.config.verifyWebhook;
-    const prepared = own === undefined ? defaults : own === false ? undefined : perRoute.get(own);
+    const prepared = preparedFor(request);
     if (prepared === undefined) return payload;
     // A webhook without a body is still verified (an empty body can be signed).
     const { receiver, secret } = prepared;
