@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { createBodyReceiver } from 'bulwark';
 import type { PayloadLimitOptions } from 'bulwark';
-import { rejectExpress } from './reject.js';
+import { settleExpress } from './reject.js';
 import type { ExpressRejectOptions } from './reject.js';
 
 declare global {
@@ -29,13 +29,7 @@ export function payloadLimit(options: ExpressPayloadLimitOptions = {}): RequestH
   const receiver = createBodyReceiver(rest);
   return (req, res, next) => {
     receiver.receive(req, req.headersDistinct).then((receipt) => {
-      if (!receipt.ok) {
-        rejectExpress(receipt.error, req, res, next, onReject);
-        return;
-      }
-      req.rawBody = receipt.rawBody;
-      req.body = receipt.body;
-      next();
+      settleExpress(receipt, req, res, next, onReject);
     }, next);
   };
 }

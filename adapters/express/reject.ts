@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { renderRejection } from 'bulwark';
-import type { BulwarkError } from 'bulwark';
+import type { BodyReceipt, BulwarkError } from 'bulwark';
 
 /** Replaces bulwark's default `{"detail": ...}` answer for a rejected request. */
 export type ExpressOnReject = (
@@ -36,4 +36,24 @@ export function rejectExpress(
   res.status(r.status);
   for (const [name, value] of Object.entries(r.headers)) res.setHeader(name, value);
   res.end(r.body);
+}
+
+/**
+ * Applies a body receipt: a rejection is answered; accepted bytes become `req.rawBody` and
+ * the parsed body `req.body`, and the request goes on.
+ */
+export function settleExpress(
+  receipt: BodyReceipt,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  onReject: ExpressOnReject | undefined,
+): void {
+  if (!receipt.ok) {
+    rejectExpress(receipt.error, req, res, next, onReject);
+    return;
+  }
+  req.rawBody = receipt.rawBody;
+  req.body = receipt.body;
+  next();
 }

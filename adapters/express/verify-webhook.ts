@@ -1,17 +1,16 @@
 import type { Request, RequestHandler } from 'express';
-import { createWebhookReceiver } from 'bulwark';
-import type { WebhookReceiverOptions, WebhookSecrets } from 'bulwark';
-import { rejectExpress } from './reject.js';
+import { createRequestWebhookReceiver } from 'bulwark';
+import type { RequestWebhookReceiverOptions, RequestWebhookSecret } from 'bulwark';
+import { settleExpress } from './reject.js';
 import type { ExpressRejectOptions } from './reject.js';
 import './payload-limit.js';
 
 /** The secret, or a function of the request (per-webhook secrets, possibly looked up asynchronously). */
-export type ExpressWebhookSecret =
-  WebhookSecrets | ((req: Request) => WebhookSecrets | Promise<WebhookSecrets>);
+export type ExpressWebhookSecret = RequestWebhookSecret<Request>;
 
 /** Options for the Express `verifyWebhook` middleware: the payload limit, the verifier and `onReject`. */
 export interface ExpressVerifyWebhookOptions
-  extends Omit<WebhookReceiverOptions, 'secret'>, ExpressRejectOptions {
+  extends Omit<RequestWebhookReceiverOptions<Request>, 'secret'>, ExpressRejectOptions {
   /**
    * The secret (several while rotating), or a function of the request returning it; a
    * function returning `undefined` means "no secret for this webhook" (mission-control
@@ -27,23 +26,11 @@ export interface ExpressVerifyWebhookOptions
  * consumed the body, the answer says so instead of a bare 403.
  */
 export function verifyWebhook(options: ExpressVerifyWebhookOptions = {}): RequestHandler {
-  const { onReject, secret, ...rest } = options;
-  const dynamic = typeof secret === 'function' ? secret : undefined;
-  const receiver = createWebhookReceiver(
-    dynamic === undefined ? { ...rest, secret: secret as WebhookSecrets } : rest,
-  );
+  const { onReject, ...rest } = options;
+  const receive = createRequestWebhookReceiver<Request>(rest);
   return (req, res, next) => {
-    const run = async (): Promise<void> => {
-      const own = dynamic === undefined ? undefined : ((await dynamic(req)) ?? []);
-      const receipt = await receiver.receive(req, req.headersDistinct, own);
-      if (!receipt.ok) {
-        rejectExpress(receipt.error, req, res, next, onReject);
-        return;
-      }
-      req.rawBody = receipt.rawBody;
-      req.body = receipt.body;
-      next();
-    };
-    run().catch(next);
+    receive(req, req, req.headersDistinct).then((receipt) => {
+      settleExpress(receipt, req, res, next, onReject);
+    }, next);
   };
 }

@@ -1,7 +1,11 @@
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { DEFAULT_MAX_PAYLOAD_BYTES, createWebhookReceiver } from 'bulwark';
-import type { WebhookReceiver, WebhookReceiverOptions, WebhookSecrets } from 'bulwark';
+import { DEFAULT_MAX_PAYLOAD_BYTES, createRequestWebhookReceiver } from 'bulwark';
+import type {
+  RequestWebhookReceiver,
+  RequestWebhookReceiverOptions,
+  RequestWebhookSecret,
+} from 'bulwark';
 import { raiseBodyLimit, replayedPayload } from './body-stream.js';
 import { rejectFastify } from './reject.js';
 import { routeSettings } from './route-settings.js';
@@ -9,11 +13,13 @@ import type { FastifyRejectOptions } from './reject.js';
 import './payload-limit.js';
 
 /** The secret, or a function of the request (per-webhook secrets, possibly looked up asynchronously). */
-export type FastifyWebhookSecret =
-  WebhookSecrets | ((request: FastifyRequest) => WebhookSecrets | Promise<WebhookSecrets>);
+export type FastifyWebhookSecret = RequestWebhookSecret<FastifyRequest>;
 
 /** Webhook options a route gives in `config.verifyWebhook`, merged over the plugin's. */
-export interface FastifyWebhookRouteOptions extends Omit<WebhookReceiverOptions, 'secret'> {
+export interface FastifyWebhookRouteOptions extends Omit<
+  RequestWebhookReceiverOptions<FastifyRequest>,
+  'secret'
+> {
   /**
    * The secret (several while rotating), or a function of the request returning it; a
    * function returning `undefined` means "no secret for this webhook" (mission-control
@@ -36,19 +42,10 @@ declare module 'fastify' {
   }
 }
 
-interface Prepared {
-  readonly receiver: WebhookReceiver;
-  readonly secret: FastifyWebhookSecret;
-}
+type Prepared = RequestWebhookReceiver<FastifyRequest>;
 
-function prepare(options: FastifyWebhookRouteOptions): Prepared {
-  const { secret, ...rest } = options;
-  const dynamic = typeof secret === 'function';
-  return {
-    receiver: createWebhookReceiver(dynamic ? rest : { ...rest, secret }),
-    secret: dynamic ? secret : undefined,
-  };
-}
+const prepare = (options: FastifyWebhookRouteOptions): Prepared =>
+  createRequestWebhookReceiver<FastifyRequest>(options);
 
 const plugin: FastifyPluginCallback<FastifyVerifyWebhookOptions> = (fastify, options, done) => {
   const { global = false, onReject, ...base } = options;
@@ -67,9 +64,7 @@ const plugin: FastifyPluginCallback<FastifyVerifyWebhookOptions> = (fastify, opt
     const prepared = preparedFor(request);
     if (prepared === undefined) return payload;
     // A webhook without a body is still verified (an empty body can be signed).
-    const { receiver, secret } = prepared;
-    const perRequest = typeof secret === 'function' ? ((await secret(request)) ?? []) : undefined;
-    const receipt = await receiver.receive(payload, request.raw.headersDistinct, perRequest);
+    const receipt = await prepared(request, payload, request.raw.headersDistinct);
     if (!receipt.ok) {
       await rejectFastify(receipt.error, request, reply, onReject);
       return payload;

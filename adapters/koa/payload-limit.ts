@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import { createBodyReceiver } from 'bulwark';
 import type { PayloadLimitOptions } from 'bulwark';
-import { rejectKoa } from './reject.js';
+import { settleKoa } from './reject.js';
 import type { KoaRejectOptions } from './reject.js';
 
 declare module 'koa' {
@@ -26,13 +26,8 @@ export function payloadLimit(options: KoaPayloadLimitOptions = {}): Middleware {
   const { onReject, ...rest } = options;
   const receiver = createBodyReceiver(rest);
   return async (ctx, next) => {
-    const receipt = await receiver.receive(ctx.req, ctx.req.headersDistinct);
-    if (!receipt.ok) {
-      await rejectKoa(receipt.error, ctx, onReject);
-      return;
+    if (await settleKoa(await receiver.receive(ctx.req, ctx.req.headersDistinct), ctx, onReject)) {
+      await next();
     }
-    ctx.request.rawBody = receipt.rawBody;
-    ctx.request.body = receipt.body;
-    await next();
   };
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { renderRejection } from 'bulwark';
-import type { BulwarkError } from 'bulwark';
+import type { BodyReceipt, BulwarkError } from 'bulwark';
 
 /** Replaces bulwark's default `{"detail": ...}` answer for a rejected request. */
 export type KoaOnReject = (error: BulwarkError, ctx: Context) => void | Promise<void>;
@@ -25,4 +25,22 @@ export async function rejectKoa(
   ctx.status = r.status;
   ctx.set(r.headers);
   ctx.body = r.body;
+}
+
+/**
+ * Applies a body receipt: a rejection is answered (false: stop here); accepted bytes become
+ * `ctx.request.rawBody` and the parsed body `ctx.request.body` (true: go on).
+ */
+export async function settleKoa(
+  receipt: BodyReceipt,
+  ctx: Context,
+  onReject: KoaOnReject | undefined,
+): Promise<boolean> {
+  if (!receipt.ok) {
+    await rejectKoa(receipt.error, ctx, onReject);
+    return false;
+  }
+  ctx.request.rawBody = receipt.rawBody;
+  ctx.request.body = receipt.body;
+  return true;
 }

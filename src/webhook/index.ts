@@ -20,3 +20,9 @@ export type {
 } from './types.js';
 export { createWebhookReceiver } from './receiver.js';
 export type { WebhookReceipt, WebhookReceiver, WebhookReceiverOptions } from './receiver.js';
+export { createRequestWebhookReceiver } from './request-receiver.js';
+export type {
+  RequestWebhookReceiver,
+  RequestWebhookReceiverOptions,
+  RequestWebhookSecret,
+} from './request-receiver.js';
