@@ -13,8 +13,11 @@ const CONNECTIONS = 8;
 const HEAP_SLACK = 8 * 1024 * 1024;
 
 const starters = { express: startExpress, koa: startKoa, fastify: startFastify } as const;
-// The cases that answer at once (the half-close case needs its own connection shape).
-const cases = attackCases.filter((c) => c.endAfter !== true);
+// The cases that answer at once (the half-close case needs its own connection shape). The
+// brotli bomb runs once per framework in raw-socket.test.ts: each costs ~10 ms of brotli's own
+// window allocation, and its decoder is torn down by the same code as the gzip bomb's, which
+// is repeated here.
+const cases = attackCases.filter((c) => c.endAfter !== true && !c.name.startsWith('a brotli'));
 
 const escaped: unknown[] = [];
 const onEscape = (error: unknown): void => {
