@@ -93,13 +93,18 @@ export function compileClientIp(options: ClientIpOptions = {}): ClientIpResolver
   /**
    * Walks hops from the right (the entry our own proxy appended) leftwards, skipping trusted
    * proxies; the first untrusted address is the client. Entries left of it were written by
-   * the client and are never believed. Unparseable entries are skipped.
+   * the client and are never believed. Entries that are not an address (`unknown`,
+   * obfuscated ids, garbage) are skipped; a Forwarded element with broken syntax (`null`)
+   * ends the walk, because a quote the client left open can swallow the element its proxy
+   * appended and put a client-written address in its place (the key then falls back to the
+   * trusted hop nearest the client, or the peer).
    */
-  const walk = (nodes: readonly (string | undefined)[]): ParsedIp | undefined => {
+  const walk = (nodes: readonly (string | undefined | null)[]): ParsedIp | undefined => {
     let leftmost: ParsedIp | undefined;
     const stop = Math.max(0, nodes.length - MAX_HOPS);
     for (let i = nodes.length - 1; i >= stop; i--) {
       const node = nodes[i];
+      if (node === null) break;
       if (node === undefined) continue;
       const text = nodeAddress(node);
       const ip = text === undefined ? undefined : parseIp(text);

@@ -14,6 +14,14 @@ export const STORE_UNAVAILABLE = 'rate_limit.store_unavailable';
 /** Log code when a limiter's store answers again after an outage. */
 export const STORE_RECOVERED = 'rate_limit.store_recovered';
 
+/**
+ * An outage ends when the store has answered for this long without a single failure. Until
+ * then successes count normally but recovery is not announced, so a flapping store (a
+ * connection reset every few hundred milliseconds, one Cluster node of three down: some keys
+ * fail, others pass) is one outage in the logs, not one pair of lines per flap.
+ */
+export const STORE_RECOVERY_QUIET_MS = 1_000;
+
 /** `scheme://user:password@` anywhere in a message: error texts from clients may carry URLs. */
 const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^@/\s?#]*)@/gi;
 
@@ -32,6 +40,7 @@ function describe(error: unknown): string {
  */
 export class StoreFailureHandler {
   #down = false;
+  #lastFailure = 0;
   readonly #allow: RateLimitDecision;
   readonly #deny: RateLimitDecision;
 
@@ -60,9 +69,10 @@ export class StoreFailureHandler {
     return this.#down;
   }
 
-  /** Called after a store answered: ends an outage, if there was one. */
+  /** Called after a store answered: ends an outage once the store has been quiet long enough. */
   succeeded(): void {
     if (!this.#down) return;
+    if (Date.now() - this.#lastFailure < STORE_RECOVERY_QUIET_MS) return;
     this.#down = false;
     emit(
       this.logger,
@@ -79,6 +89,7 @@ export class StoreFailureHandler {
     cost: number,
   ): RateLimitDecision | Promise<RateLimitDecision> {
     const policy = this.onStoreError;
+    this.#lastFailure = Date.now();
     if (!this.#down) {
       this.#down = true;
       const action =

@@ -1,11 +1,15 @@
 /**
  * The `for=` node of each element of a `Forwarded` header (RFC 7239 section 4), left to
- * right, as written (quotes removed, brackets and ports kept); an element without `for=` or
- * with broken syntax yields `undefined`, which the caller skips. Quoted strings may contain
- * `,` and `;`, so the header is tokenized rather than split.
+ * right, as written (quotes removed, brackets and ports kept). An element without `for=`
+ * yields `undefined`, which the caller skips; an element with broken syntax yields `null`,
+ * where the caller must stop. Quoted strings may contain `,` and `;`, so the header is
+ * tokenized rather than split, and that is what a client can abuse: an unbalanced quote or a
+ * trailing backslash in the part the client wrote swallows the element a proxy appended
+ * after it. Nothing left of a broken element can be trusted to be delimited as its writer
+ * meant.
  */
-export function forwardedForNodes(header: string): (string | undefined)[] {
-  const nodes: (string | undefined)[] = [];
+export function forwardedForNodes(header: string): (string | undefined | null)[] {
+  const nodes: (string | undefined | null)[] = [];
   let node: string | undefined;
   let broken = false;
   let i = 0;
@@ -49,7 +53,7 @@ export function forwardedForNodes(header: string): (string | undefined)[] {
     }
     while (i < n && (header[i] === ' ' || header[i] === '\t')) i++;
     if (i >= n || header[i] === ',') {
-      nodes.push(broken ? undefined : node);
+      nodes.push(broken ? null : node);
       node = undefined;
       broken = false;
       i++;

@@ -14,6 +14,7 @@ export type {
 export { MAX_SLIDING_LOG_LIMIT } from './validate.js';
 export {
   STORE_RECOVERED,
+  STORE_RECOVERY_QUIET_MS,
   STORE_UNAVAILABLE,
   STORE_UNAVAILABLE_RETRY_AFTER_MS,
 } from './failure-policy.js';

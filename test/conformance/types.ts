@@ -95,6 +95,11 @@ export interface AppSpec {
    * would: bulwark must refuse them itself. Default: false.
    */
   readonly lenientParser?: boolean;
+  /**
+   * Node's limit on the request head in bytes (`maxHeaderSize`), raised by the attack tests
+   * so that oversized headers reach bulwark instead of Node's own 431. Default: Node's (16 KiB).
+   */
+  readonly maxHeaderSize?: number;
 }
 
 export interface ScenarioRequest {

@@ -35,6 +35,21 @@ describe('resolveClientIp', () => {
     ).toBe('1.2.3.4');
   });
 
+  it('a quote the client left open cannot swallow the element its proxy appended', () => {
+    // The client writes the left part; the trusted proxy appends ", for=<real peer>".
+    for (const written of [
+      'for=1.2.3.4, a="',
+      'for=1.2.3.4, for="\\',
+      'for="\\", for=1.2.3.4;x="',
+    ]) {
+      const forwarded = `${written}, for=198.51.100.7`;
+      // The real peer when the syntax still holds, else the proxy: never the written 1.2.3.4.
+      expect(['198.51.100.7', '10.1.2.3']).toContain(
+        resolveClientIp(viaProxy({ forwarded }), proxies),
+      );
+    }
+  });
+
   it('prefers Forwarded, or the header named by proxyHeader', () => {
     const headers = { forwarded: 'for=1.1.1.1', 'x-forwarded-for': '2.2.2.2' };
     expect(resolveClientIp(viaProxy(headers), proxies)).toBe('1.1.1.1');

@@ -1,5 +1,10 @@
-import { describe, expect, expectTypeOf, it } from 'vitest';
-import { createRateLimiter, MemoryStore, MISSION_CONTROL_RATE_LIMITS } from 'bulwark';
+import { describe, expect, expectTypeOf, it, onTestFinished, vi } from 'vitest';
+import {
+  createRateLimiter,
+  MemoryStore,
+  MISSION_CONTROL_RATE_LIMITS,
+  STORE_RECOVERY_QUIET_MS,
+} from 'bulwark';
 import type { RateLimitDecision, RateLimiter } from 'bulwark';
 
 describe('createRateLimiter', () => {
@@ -78,6 +83,10 @@ function recordingLogger() {
 
 describe('store failure policy', () => {
   it("'allow' lets requests through, logs once per outage and logs recovery", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     const store = new SwitchableStore();
     const logger = recordingLogger();
     const l = createRateLimiter({ name: 'auth', limit: 1, windowMs: 60_000, store, logger });
@@ -93,8 +102,11 @@ describe('store failure policy', () => {
       code: 'rate_limit.store_unavailable',
       limiter: 'auth',
     });
+    // Answers within the quiet period after a failure count, but do not end the outage yet.
     store.up = true;
     expect(await l.consume('k')).toMatchObject({ allowed: true, storeUnavailable: false });
+    expect(logger.lines).toHaveLength(1);
+    vi.setSystemTime(Date.now() + STORE_RECOVERY_QUIET_MS);
     expect((await l.consume('k')).allowed).toBe(false);
     expect(logger.lines).toHaveLength(2);
     expect(logger.lines[1]?.fields).toMatchObject({ code: 'rate_limit.store_recovered' });

@@ -85,6 +85,11 @@ describe.skipIf(!canStartRedis)('RedisStore faults (a private redis-server)', ()
       remaining: 2,
     });
     expect(await deny.consume('k')).toMatchObject({ allowed: true, storeUnavailable: false });
+    // Recovery is announced once the store has answered for STORE_RECOVERY_QUIET_MS without a failure.
+    await until(async () => {
+      await Promise.all([allow.consume('r'), deny.consume('r')]);
+      return logger.codes.filter((c) => c === 'rate_limit.store_recovered').length === 2;
+    }, 'recovery to be logged');
     expect(logger.codes.filter((c) => c === 'rate_limit.store_recovered')).toHaveLength(2);
   });
 

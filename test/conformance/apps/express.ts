@@ -14,7 +14,7 @@ import {
 } from 'bulwark/express';
 import { rateLimitOptions } from '../types.js';
 import type { AppSpec, MiddlewareSpec, ReplySpec, RunningApp } from '../types.js';
-import { listen } from './listen.js';
+import { listen, serverOptions } from './listen.js';
 
 function middleware(spec: MiddlewareSpec): RequestHandler {
   switch (spec.kind) {
@@ -75,7 +75,7 @@ export async function startExpress(spec: AppSpec, createApp = express): Promise<
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
     app[method](route.path, ...(route.use ?? []).map(middleware), handler(route.reply));
   }
-  return listen(createServer({ insecureHTTPParser: spec.lenientParser ?? false }, app));
+  return listen(createServer(serverOptions(spec), app));
 }
 
 export type { AddressInfo };

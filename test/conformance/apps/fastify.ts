@@ -12,6 +12,7 @@ import {
 } from 'bulwark/fastify';
 import { rateLimitOptions } from '../types.js';
 import type { AppSpec, MiddlewareSpec, RateLimitSpec, ReplySpec, RunningApp } from '../types.js';
+import { serverOptions } from './listen.js';
 
 const fastifyHeader = (req: FastifyRequest, name: string): string | undefined => {
   const v = req.headers[name.toLowerCase()];
@@ -57,7 +58,7 @@ function routeConfig(use: readonly MiddlewareSpec[]): FastifyContextConfig {
 }
 
 export async function startFastify(spec: AppSpec): Promise<RunningApp> {
-  const app = Fastify({ logger: false, http: { insecureHTTPParser: spec.lenientParser ?? false } });
+  const app = Fastify({ logger: false, http: serverOptions(spec) });
   for (const m of spec.use) await register(app, m);
   // Route-level payloadLimit / verifyWebhook are route config: the plugin must be
   // registered once, applying only to routes that ask for it.

@@ -7,7 +7,7 @@ import { BulwarkError } from 'bulwark';
 import { payloadLimit, rateLimit, rejectKoa, securityHeaders, verifyWebhook } from 'bulwark/koa';
 import { rateLimitOptions } from '../types.js';
 import type { AppSpec, MiddlewareSpec, ReplySpec, RouteSpec, RunningApp } from '../types.js';
-import { listen } from './listen.js';
+import { listen, serverOptions } from './listen.js';
 
 function middleware(spec: MiddlewareSpec): Middleware {
   switch (spec.kind) {
@@ -85,5 +85,5 @@ export async function startKoa(spec: AppSpec, KoaClass = Koa): Promise<RunningAp
   for (const r of spec.routes) app.use(route(r));
   // Koa's callback returns a promise per request; Node's listener ignores it by design.
   // eslint-disable-next-line @typescript-eslint/no-misused-promises
-  return listen(createServer({ insecureHTTPParser: spec.lenientParser ?? false }, app.callback()));
+  return listen(createServer(serverOptions(spec), app.callback()));
 }
