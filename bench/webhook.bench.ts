@@ -1,15 +1,27 @@
 // Webhook verification and body reading, bulwark beside the libraries users would pick
-// instead, in one run: `npx tsx bench/webhook.bench.ts [--quick]`.
+// instead, in one run: `npx tsx bench/webhook.bench.ts [--quick|--smoke] [--json=file]`.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
 import getRawBody from 'raw-body';
 import { Webhook } from 'standardwebhooks';
 import { createWebhookVerifier, readLimitedBody, signWebhook } from 'bulwark';
-import { formatRate, measure, measureOptions, table } from './lib/measure.js';
+import {
+  benchMode,
+  formatRate,
+  formatRatio,
+  formatSpread,
+  measure,
+  measureOptions,
+  progressTo,
+} from './lib/measure.js';
 import type { BenchCase } from './lib/measure.js';
+import { emit } from './lib/report.js';
+import type { Table } from './lib/report.js';
 
-const options = measureOptions();
+const options = measureOptions(benchMode());
+const progress = progressTo('webhook');
+const sizeLabel = (size: number): string => (size >= 1024 ? `${size / 1024} KiB` : `${size} B`);
 const SECRET = "It's a Secret to Everybody";
 const SW_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
@@ -18,7 +30,7 @@ function jsonBody(size: number): Buffer {
   return Buffer.from(JSON.stringify({ pad }).slice(0, size).padEnd(size, ' '));
 }
 
-async function verification(size: number): Promise<string> {
+async function verification(size: number): Promise<Table> {
   const body = jsonBody(size);
   const text = body.toString();
   const header = signWebhook(body, SECRET, { scheme: 'github' })['X-Hub-Signature-256'] ?? '';
@@ -69,32 +81,35 @@ async function verification(size: number): Promise<string> {
   ];
   // Every case must actually accept the delivery, or its rate means nothing.
   for (const c of cases) {
-    const r = await c.run();
+    const r = await c.run(0);
     const ok =
       r === true ||
       r === undefined ||
       (typeof r === 'object' && r !== null && 'ok' in r && r.ok === true);
     if (!ok) throw new Error(`${c.name} did not accept the delivery`);
   }
-  const results = await measure(cases, options);
+  const results = await measure(cases, options, progress);
   const floor = results[0]?.opsPerSec ?? 1;
   const octokit = results.find((r) => r.name.startsWith('@octokit'))?.opsPerSec ?? 1;
   const swPeerRate = results.find((r) => r.name.startsWith('standardwebhooks'))?.opsPerSec ?? 1;
   const rows = results.map((r) => [
     r.name,
     formatRate(r.opsPerSec),
-    `${((r.opsPerSec / floor) * 100).toFixed(1)}%`,
-    r.name.includes('standard')
-      ? `${(r.opsPerSec / swPeerRate).toFixed(2)}x`
-      : `${(r.opsPerSec / octokit).toFixed(2)}x`,
+    formatSpread(r),
+    formatRatio(r.opsPerSec, floor),
+    formatRatio(r.opsPerSec, r.name.includes('standard') ? swPeerRate : octokit),
   ]);
-  return `### Verification, ${size >= 1024 ? `${size / 1024} KiB` : `${size} B`} body\n\n${table(
-    ['case', 'verifications/s', 'of floor', 'vs peer'],
+  return {
+    title: `Webhook verification, ${sizeLabel(size)} body`,
+    columns: ['case', 'verifications/s', 'spread', 'x node:crypto floor', 'x peer'],
     rows,
-  )}\n`;
+    notes: [
+      'Peer: @octokit/webhooks-methods for the GitHub scheme, standardwebhooks for Standard Webhooks. Target: bulwark >= 0.9x the floor.',
+    ],
+  };
 }
 
-async function bodyReading(size: number): Promise<string> {
+async function bodyReading(size: number): Promise<Table> {
   const chunk = 16 * 1024;
   const chunks: Buffer[] = [];
   for (let at = 0; at < size; at += chunk)
@@ -105,23 +120,23 @@ async function bodyReading(size: number): Promise<string> {
     { name: 'bulwark readLimitedBody', run: () => readLimitedBody(stream(), { limit: 1_048_576 }) },
     { name: 'raw-body', run: () => getRawBody(stream(), { limit: 1_048_576, length: size }) },
   ];
-  const results = await measure(cases, options);
+  const results = await measure(cases, options, progress);
   const peer = results[1]?.opsPerSec ?? 1;
   const rows = results.map((r) => [
     r.name,
     formatRate(r.opsPerSec),
+    formatSpread(r),
     `${((r.opsPerSec * size) / 1024 / 1024).toFixed(0)} MiB/s`,
-    `${(r.opsPerSec / peer).toFixed(2)}x`,
+    formatRatio(r.opsPerSec, peer),
   ]);
-  return `### Body reading, ${size / 1024} KiB in 16 KiB chunks\n\n${table(
-    ['case', 'bodies/s', 'throughput', 'vs raw-body'],
+  return {
+    title: `Body reading, ${sizeLabel(size)} in 16 KiB chunks`,
+    columns: ['case', 'bodies/s', 'spread', 'throughput', 'x raw-body'],
     rows,
-  )}\n`;
+  };
 }
 
-const out: string[] = [
-  `## bench/webhook.bench.ts (node ${process.version}${options.rounds === 3 ? ', --quick' : ''})\n`,
-];
-for (const size of [1024, 64 * 1024]) out.push(await verification(size));
-for (const size of [1024, 64 * 1024, 1024 * 1024]) out.push(await bodyReading(size));
-process.stdout.write(`${out.join('\n')}\n`);
+const tables: Table[] = [];
+for (const size of [1024, 64 * 1024]) tables.push(await verification(size));
+for (const size of [1024, 64 * 1024, 1024 * 1024]) tables.push(await bodyReading(size));
+emit({ group: 'Webhooks', tables, charts: [] });
