@@ -13,13 +13,13 @@ import { FRAMEWORKS, VARIANTS } from './http/server.js';
 import type { Framework, Variant } from './http/server.js';
 import { benchMode, formatRate } from './lib/measure.js';
 import { emit } from './lib/report.js';
-import type { Bar, Chart, Table } from './lib/report.js';
+import type { Bar, Chart, Table, Target } from './lib/report.js';
 
 const mode = benchMode();
 const PLAN = {
   smoke: { rounds: 1, seconds: 0, amount: 200, warmupSeconds: 0 },
-  quick: { rounds: 1, seconds: 1.5, amount: 0, warmupSeconds: 0.5 },
-  full: { rounds: 5, seconds: 4, amount: 0, warmupSeconds: 2 },
+  quick: { rounds: 2, seconds: 1, amount: 0, warmupSeconds: 1 },
+  full: { rounds: 5, seconds: 4, amount: 0, warmupSeconds: 3 },
 }[mode];
 const CONNECTIONS = 50;
 const LABELS: Record<Variant, string> = {
@@ -102,7 +102,7 @@ const median = (values: readonly number[]): number => {
 async function framework(
   f: Framework,
   servers: ReadonlyMap<string, Server>,
-): Promise<{ table: Table; bars: Bar[] }> {
+): Promise<{ table: Table; bars: Bar[]; target: Target }> {
   const port = (v: Variant): number => servers.get(`${f} ${v}`)!.port;
   const runs = new Map<Variant, Run[]>(VARIANTS.map((v) => [v, []]));
   const ratios = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
@@ -140,6 +140,11 @@ async function framework(
         `${r.ratio.toFixed(2)}x`,
       ]),
     },
+    target: {
+      label: `HTTP ${NAMES[f]}: bulwark headers + memory rate limit vs bare`,
+      ratio: rows.find((r) => r.v === 'bulwark-memory')?.ratio ?? 0,
+      goal: 0.9,
+    },
     bars: rows.map((r) => ({
       label: `${NAMES[f]}: ${label(f, r.v)}`,
       value: r.ratio,
@@ -157,6 +162,7 @@ async function main(): Promise<void> {
   }
   const tables: Table[] = [];
   const bars: Bar[] = [];
+  const targets: Target[] = [];
   const servers = new Map<string, Server>();
   try {
     // Started together (an idle server costs nothing), each in its own process.
@@ -169,6 +175,7 @@ async function main(): Promise<void> {
       const result = await framework(f, servers);
       tables.push(result.table);
       bars.push(...result.bars);
+      targets.push(result.target);
     }
   } finally {
     for (const s of servers.values()) s.child.kill();
@@ -188,7 +195,7 @@ async function main(): Promise<void> {
     unit: 'x bare, same round',
     bars,
   };
-  emit({ group: 'HTTP', tables, charts: [chart] });
+  emit({ group: 'HTTP', tables, charts: [chart], targets });
 }
 
 await main();

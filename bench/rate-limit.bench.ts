@@ -25,7 +25,7 @@ import {
 } from './lib/measure.js';
 import type { BenchCase, BenchResult } from './lib/measure.js';
 import { emit } from './lib/report.js';
-import type { Bar, Chart, Table } from './lib/report.js';
+import type { Bar, Chart, Table, Target } from './lib/report.js';
 
 const mode = benchMode();
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -119,6 +119,19 @@ function redisCases(client: Redis, pipelined: Redis, inFlight: number): BenchCas
       },
     });
   }
+  // The same store on a client with ioredis auto-pipelining: concurrent decisions share writes.
+  const piped = createRateLimiter({
+    name: `piped-${inFlight}`,
+    limit: LIMIT,
+    windowMs: WINDOW_MS,
+    store: new RedisStore({ client: pipelined, prefix: `bench:${run}:`, timeoutMs: 5_000 }),
+    onStoreError: 'deny',
+  });
+  cases.push({
+    name: 'bulwark sliding-window, auto-pipelining client',
+    inFlight,
+    run: (i) => piped.consume(redisSpread(i)),
+  });
   return cases;
 }
 
@@ -149,6 +162,13 @@ const bars = (results: readonly BenchResult[]): Bar[] =>
 async function main(): Promise<void> {
   const tables: Table[] = [];
   const charts: Chart[] = [];
+  const targets: Target[] = [];
+  // The slowest bulwark algorithm against a peer: every algorithm must meet the target.
+  const worst = (results: readonly BenchResult[], peer: string): number => {
+    const base = results.find((r) => peerName(r, peer))?.opsPerSec ?? 0;
+    const ours = results.filter((r) => r.name.startsWith('bulwark')).map((r) => r.opsPerSec);
+    return base > 0 ? Math.min(...ours) / base : 0;
+  };
   const options = measureOptions(mode);
   if (only !== 'redis') {
     for (const [label, key, file] of [
@@ -158,6 +178,18 @@ async function main(): Promise<void> {
       const results = await measure(memoryCases(key), options, progress);
       const title = `Rate limiting, MemoryStore, ${label}`;
       tables.push(table(title, results, false));
+      targets.push(
+        {
+          label: `MemoryStore, ${label}: slowest bulwark algorithm vs RateLimiterMemory`,
+          ratio: worst(results, 'rate-limiter-flexible'),
+          goal: 2,
+        },
+        {
+          label: `MemoryStore, ${label}: slowest bulwark algorithm vs express-rate-limit MemoryStore`,
+          ratio: worst(results, 'express-rate-limit'),
+          goal: 1,
+        },
+      );
       charts.push({ file, title, unit: 'decisions/s', bars: bars(results) });
     }
     const last = tables[tables.length - 1];
@@ -188,6 +220,12 @@ async function main(): Promise<void> {
         );
         const title = `Rate limiting, RedisStore, ${inFlight} in flight, 10,000 keys`;
         tables.push(table(title, results, true));
+        if (inFlight === 256)
+          targets.push({
+            label: 'RedisStore, 256 in flight: slowest bulwark algorithm vs RateLimiterRedis',
+            ratio: worst(results, 'rate-limiter-flexible'),
+            goal: 1.5,
+          });
         charts.push({
           file: `rate-limit-redis-${inFlight}`,
           title,
@@ -209,7 +247,7 @@ async function main(): Promise<void> {
       await server?.stop();
     }
   }
-  emit({ group: 'Rate limiting', tables, charts });
+  emit({ group: 'Rate limiting', tables, charts, targets });
   // express-rate-limit's MemoryStore keeps an interval timer; exit without waiting for it.
   process.exit(0);
 }

@@ -17,7 +17,7 @@ import {
 } from './lib/measure.js';
 import type { BenchCase } from './lib/measure.js';
 import { emit } from './lib/report.js';
-import type { Table } from './lib/report.js';
+import type { Table, Target } from './lib/report.js';
 
 const options = measureOptions(benchMode());
 const progress = progressTo('webhook');
@@ -29,6 +29,8 @@ function jsonBody(size: number): Buffer {
   const pad = 'x'.repeat(Math.max(0, size - 12));
   return Buffer.from(JSON.stringify({ pad }).slice(0, size).padEnd(size, ' '));
 }
+
+const targets: Target[] = [];
 
 async function verification(size: number): Promise<Table> {
   const body = jsonBody(size);
@@ -92,6 +94,15 @@ async function verification(size: number): Promise<Table> {
   const floor = results[0]?.opsPerSec ?? 1;
   const octokit = results.find((r) => r.name.startsWith('@octokit'))?.opsPerSec ?? 1;
   const swPeerRate = results.find((r) => r.name.startsWith('standardwebhooks'))?.opsPerSec ?? 1;
+  for (const name of [
+    'bulwark github, verifySignature (sync)',
+    'bulwark standard-webhooks, verifySignature',
+  ])
+    targets.push({
+      label: `Webhook ${sizeLabel(size)}: ${name.slice('bulwark '.length)} vs node:crypto floor`,
+      ratio: (results.find((r) => r.name === name)?.opsPerSec ?? 0) / floor,
+      goal: 0.9,
+    });
   const rows = results.map((r) => [
     r.name,
     formatRate(r.opsPerSec),
@@ -139,4 +150,4 @@ async function bodyReading(size: number): Promise<Table> {
 const tables: Table[] = [];
 for (const size of [1024, 64 * 1024]) tables.push(await verification(size));
 for (const size of [1024, 64 * 1024, 1024 * 1024]) tables.push(await bodyReading(size));
-emit({ group: 'Webhooks', tables, charts: [] });
+emit({ group: 'Webhooks', tables, charts: [], targets });

@@ -29,11 +29,19 @@ export interface Chart {
   readonly bars: readonly Bar[];
 }
 
+/** One of the targets: a ratio measured in this run and the least it should be. */
+export interface Target {
+  readonly label: string;
+  readonly ratio: number;
+  readonly goal: number;
+}
+
 /** Everything one group measured. */
 export interface GroupReport {
   readonly group: string;
   readonly tables: readonly Table[];
   readonly charts: readonly Chart[];
+  readonly targets: readonly Target[];
 }
 
 /** A Markdown table with a title and notes. */

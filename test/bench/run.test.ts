@@ -49,6 +49,7 @@ describe.skipIf(noRedis)('npm run bench -- --smoke', () => {
     const doc = readFileSync(join(out, 'RESULTS.md'), 'utf8');
     expect(doc).toContain(`Node ${process.version}`);
     for (const heading of [
+      '### Targets (ratios measured side by side in this run)',
       '### Rate limiting, MemoryStore, 1 hot key',
       '### Rate limiting, MemoryStore, 100,000 keys round-robin',
       '### Rate limiting, RedisStore, 1 in flight, 10,000 keys',
@@ -72,6 +73,8 @@ describe.skipIf(noRedis)('npm run bench -- --smoke', () => {
       '| koa-helmet + koa-ratelimit',
       '| @fastify/helmet + @fastify/rate-limit',
       '| bulwark headers + rate limit (Redis)',
+      '| bulwark sliding-window, auto-pipelining client',
+      '| HTTP Fastify 5: bulwark headers + memory rate limit vs bare',
     ])
       expect(doc).toContain(row);
 
