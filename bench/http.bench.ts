@@ -24,6 +24,7 @@ const PLAN = {
 const CONNECTIONS = 50;
 const LABELS: Record<Variant, string> = {
   bare: 'bare',
+  floor: 'floor: one middleware setting the same 5 headers',
   'bulwark-memory': 'bulwark headers + rate limit (memory)',
   'bulwark-redis': 'bulwark headers + rate limit (Redis)',
   peers: '',
