@@ -2,19 +2,59 @@
  * Redaction beside fast-redact and @pinojs/redact (pino's redactors) on the same object and
  * paths, plus redactText and wrapExternalData throughput and the safe-logger overhead.
  *
- *   npx tsx bench/redact.bench.ts [--quick]
+ *   npx tsx bench/redact.bench.ts [--quick|--smoke] [--json=file]
  */
 import pinoRedact from '@pinojs/redact';
 import pino from 'pino';
 import fastRedact from 'fast-redact';
+import { createRedactor, createSafeLogger, redact, redactText, wrapExternalData } from 'bulwark';
 import {
-  createRedactor,
-  createSafeLogger,
-  redact,
-  redactText,
-  wrapExternalData,
-} from '../src/index.js';
-import { consume, measure, measureAll, printTable, printThroughput, quick } from './lib/batched.js';
+  benchMode,
+  formatRate,
+  formatRatio,
+  formatSpread,
+  lastResult,
+  measure,
+  measureOptions,
+  progressTo,
+} from './lib/measure.js';
+import type { BenchCase, BenchResult } from './lib/measure.js';
+import { emit } from './lib/report.js';
+import type { Table } from './lib/report.js';
+
+const mode = benchMode();
+const options = measureOptions(mode);
+const progress = progressTo('redact');
+const cases = (list: readonly (readonly [string, () => unknown])[]): BenchCase[] =>
+  list.map(([name, run]) => ({ name, run }));
+
+function rateTable(title: string, rows: readonly BenchResult[], baseline: string): Table {
+  const base = rows.find((r) => r.name === baseline)?.opsPerSec ?? 0;
+  return {
+    title,
+    columns: ['case', 'ops/s', 'spread', `x ${baseline}`],
+    rows: rows.map((r) => [
+      r.name,
+      formatRate(r.opsPerSec),
+      formatSpread(r),
+      formatRatio(r.opsPerSec, base),
+    ]),
+  };
+}
+
+function throughputTable(title: string, rows: readonly BenchResult[], bytes: number): Table {
+  return {
+    title,
+    columns: ['case', 'MB/s', 'spread'],
+    rows: rows.map((r) => [
+      r.name,
+      ((bytes * r.opsPerSec) / (1 << 20)).toFixed(1),
+      formatSpread(r),
+    ]),
+  };
+}
+
+const tables: Table[] = [];
 
 const PATHS = ['token', 'gateway.token', 'agents[*].token'];
 
@@ -58,26 +98,36 @@ for (const [name, out] of [
   if (out !== expected) throw new Error(`${name} disagrees with redact(): ${JSON.stringify(out)}`);
 }
 
-const rows = measureAll([
-  ['JSON.stringify (no redaction, for scale)', () => JSON.stringify(obj)],
-  ['bulwark createRedactor().stringify (censor)', () => bulwarkCensor.stringify(obj)],
-  ['bulwark createRedactor().stringify (flag)', () => bulwarkFlag.stringify(obj)],
-  [
-    'bulwark JSON.stringify(createRedactor()(obj)) (deep copy)',
-    () => JSON.stringify(bulwarkCensor(obj)),
-  ],
-  [
-    'bulwark JSON.stringify(redact(obj, opts))',
-    () => JSON.stringify(redact(obj, { paths: PATHS, mode: 'censor' })),
-  ],
-  ['fast-redact', () => fr(obj)],
-  ['@pinojs/redact', () => pr(obj)],
-]);
-printTable(
-  'Redact a gateway object with 20 agents to JSON (paths token, gateway.token, agents[*].token)',
-  rows,
-  'fast-redact',
+const rows = await measure(
+  cases([
+    ['JSON.stringify (no redaction, for scale)', () => JSON.stringify(obj)],
+    ['bulwark createRedactor().stringify (censor)', () => bulwarkCensor.stringify(obj)],
+    ['bulwark createRedactor().stringify (flag)', () => bulwarkFlag.stringify(obj)],
+    [
+      'bulwark JSON.stringify(createRedactor()(obj)) (deep copy)',
+      () => JSON.stringify(bulwarkCensor(obj)),
+    ],
+    [
+      'bulwark JSON.stringify(redact(obj, opts))',
+      () => JSON.stringify(redact(obj, { paths: PATHS, mode: 'censor' })),
+    ],
+    ['fast-redact', () => fr(obj)],
+    ['@pinojs/redact', () => pr(obj)],
+  ]),
+  options,
+  progress,
 );
+const fastRedactRate = rows.find((r) => r.name === 'fast-redact')?.opsPerSec ?? 0;
+const ourRate =
+  rows.find((r) => r.name === 'bulwark createRedactor().stringify (censor)')?.opsPerSec ?? 0;
+tables.push({
+  ...rateTable(
+    'Redact a gateway object with 20 agents to JSON (paths token, gateway.token, agents[*].token)',
+    rows,
+    'fast-redact',
+  ),
+  notes: ['Target: bulwark createRedactor().stringify faster than fast-redact.'],
+});
 
 // redactText throughput: a realistic log mix and a worst case of near-misses.
 const MB = 1 << 20;
@@ -88,80 +138,112 @@ const logText = logLine.repeat(Math.ceil(MB / logLine.length)).slice(0, MB);
 const cleanLine = '2026-11-20T10:00:00Z info GET /api/v1/boards/42 200 12ms user=7 ok\n';
 const cleanText = cleanLine.repeat(Math.ceil(MB / cleanLine.length)).slice(0, MB);
 const nearMiss = 'eyJa.ghp_x token sk_ a://b '.repeat(Math.ceil(MB / 27)).slice(0, MB);
-const textRows = [
-  measure('redactText, 1 MB log with secrets', () => redactText(logText), quick ? 300 : 1500),
-  measure('redactText, 1 MB log without secrets', () => redactText(cleanText), quick ? 300 : 1500),
-  measure('redactText, 1 MB of near-misses', () => redactText(nearMiss), quick ? 300 : 1500),
-];
-printThroughput('redactText throughput (1 MB inputs)', textRows, MB);
+const slow = measureOptions(mode, 3);
+const textRows = await measure(
+  cases([
+    ['redactText, 1 MB log with secrets', () => redactText(logText)],
+    ['redactText, 1 MB log without secrets', () => redactText(cleanText)],
+    ['redactText, 1 MB of near-misses', () => redactText(nearMiss)],
+  ]),
+  slow,
+  progress,
+);
+tables.push(throughputTable('redactText throughput (1 MB inputs)', textRows, MB));
 
 const payload = JSON.stringify(gatewayObject(), null, 2).repeat(40);
-const fenceRows = [
-  measure('wrapExternalData, string', () => wrapExternalData(payload), quick ? 300 : 1500),
-  measure(
-    'wrapExternalData, string, datamark + nonce',
-    () => wrapExternalData(payload, { datamark: true, nonce: true }),
-    quick ? 300 : 1500,
+const fenceRows = await measure(
+  cases([
+    ['wrapExternalData, string', () => wrapExternalData(payload)],
+    [
+      'wrapExternalData, string, datamark + nonce',
+      () => wrapExternalData(payload, { datamark: true, nonce: true }),
+    ],
+  ]),
+  slow,
+  progress,
+);
+tables.push(
+  throughputTable(
+    `wrapExternalData throughput (${(payload.length / 1024).toFixed(0)} KB input)`,
+    fenceRows,
+    payload.length,
   ),
-];
-printThroughput(
-  `wrapExternalData throughput (${(payload.length / 1024).toFixed(0)} KB input)`,
-  fenceRows,
-  payload.length,
 );
 
 // Safe logger overhead when nothing needs redacting: a console-shaped logger that does nothing,
 // so only the wrapper's cost is measured.
+let sinkArgs: unknown;
 const noop = {
   info: (...args: unknown[]): void => {
-    consume(args);
+    sinkArgs = args;
   },
 };
 const safe = createSafeLogger(noop);
 const fields = { board_id: 'board-1', status: 200, duration_ms: 12, path: '/api/v1/boards/1' };
-const logRows = measureAll([
-  [
-    'bare logger.info(obj, msg)',
-    () => {
-      noop.info(fields, 'request handled');
-    },
-  ],
-  [
-    'createSafeLogger(logger).info(obj, msg), clean',
-    () => {
-      safe.info(fields, 'request handled');
-    },
-  ],
-  [
-    'createSafeLogger(logger).info(obj, msg), with a token',
-    () => {
-      safe.info({ ...fields, token: 'abc' }, 'request handled');
-    },
-  ],
-]);
-printTable('Safe logger overhead (no-op sink)', logRows, 'bare logger.info(obj, msg)');
+const logRows = await measure(
+  cases([
+    [
+      'bare logger.info(obj, msg)',
+      () => {
+        noop.info(fields, 'request handled');
+      },
+    ],
+    [
+      'createSafeLogger(logger).info(obj, msg), clean',
+      () => {
+        safe.info(fields, 'request handled');
+      },
+    ],
+    [
+      'createSafeLogger(logger).info(obj, msg), with a token',
+      () => {
+        safe.info({ ...fields, token: 'abc' }, 'request handled');
+      },
+    ],
+  ]),
+  options,
+  progress,
+);
+tables.push(rateTable('Safe logger overhead (no-op sink)', logRows, 'bare logger.info(obj, msg)'));
 
 // The same through a real pino writing to /dev/null: the overhead in proportion to real work.
 const realPino = pino(pino.destination({ dest: '/dev/null', sync: true }));
 const safePino = createSafeLogger(realPino);
-const pinoRows = measureAll([
-  [
-    'pino.info(obj, msg)',
-    () => {
-      realPino.info(fields, 'request handled');
+const pinoRows = await measure(
+  cases([
+    [
+      'pino.info(obj, msg)',
+      () => {
+        realPino.info(fields, 'request handled');
+      },
+    ],
+    [
+      'createSafeLogger(pino).info(obj, msg), clean',
+      () => {
+        safePino.info(fields, 'request handled');
+      },
+    ],
+    [
+      'createSafeLogger(pino).info(obj, msg), with a token',
+      () => {
+        safePino.info({ ...fields, token: 'abc' }, 'request handled');
+      },
+    ],
+  ]),
+  options,
+  progress,
+);
+tables.push(rateTable('Safe logger overhead (pino to /dev/null)', pinoRows, 'pino.info(obj, msg)'));
+if (sinkArgs === lastResult() && sinkArgs === Symbol.for('never')) console.log(sinkArgs);
+emit({
+  group: 'Redaction, text scrubbing and fences',
+  tables,
+  charts: [],
+  targets: [
+    {
+      label: 'createRedactor().stringify vs fast-redact (gateway object)',
+      ratio: fastRedactRate > 0 ? ourRate / fastRedactRate : 0,
+      goal: 1,
     },
   ],
-  [
-    'createSafeLogger(pino).info(obj, msg), clean',
-    () => {
-      safePino.info(fields, 'request handled');
-    },
-  ],
-  [
-    'createSafeLogger(pino).info(obj, msg), with a token',
-    () => {
-      safePino.info({ ...fields, token: 'abc' }, 'request handled');
-    },
-  ],
-]);
-printTable('Safe logger overhead (pino to /dev/null)', pinoRows, 'pino.info(obj, msg)');
+});

@@ -1,28 +1,76 @@
-// Shared benchmark helpers: warm up, run each case in alternating rounds (so a noisy
-// neighbour on a shared machine hurts every case alike), report the median rate.
+/**
+ * The one measuring library every benchmark group uses. Cases are measured in interleaved
+ * rounds (every case once per round, in turn), so a burst of load from elsewhere on a shared
+ * machine hits every case alike; each case reports its median round and the spread of its
+ * rounds. A case may be synchronous, asynchronous (awaited one call at a time) or run with N
+ * calls in flight (N callers, each awaiting its own call, as a server's concurrent requests).
+ */
 
-/** One case: a name and an operation (sync or async); the result is kept so it cannot be optimised away. */
-export interface BenchCase {
-  readonly name: string;
-  readonly run: () => unknown;
+/** How long to measure: `--smoke` (one tiny round, a correctness check), `--quick`, or full. */
+export type BenchMode = 'smoke' | 'quick' | 'full';
+
+/** The mode named on the command line. */
+export function benchMode(argv: readonly string[] = process.argv): BenchMode {
+  if (argv.includes('--smoke')) return 'smoke';
+  return argv.includes('--quick') ? 'quick' : 'full';
 }
 
+/** One case: a name and an operation, sync or async. */
+export interface BenchCase {
+  readonly name: string;
+  /** The operation; `i` is a running call index, for cycling through keys or inputs. */
+  readonly run: (i: number) => unknown;
+  /** Calls kept in flight at once (async cases only). Default: 1. */
+  readonly inFlight?: number;
+}
+
+/** A case's rate: the median of its rounds, with the slowest and fastest round. */
 export interface BenchResult {
   readonly name: string;
   /** Median operations per second over the rounds. */
   readonly opsPerSec: number;
+  /** The slowest round. */
+  readonly minOpsPerSec: number;
+  /** The fastest round. */
+  readonly maxOpsPerSec: number;
 }
 
+/** Rounds and their length. */
 export interface MeasureOptions {
-  /** Milliseconds per case per round. */
-  readonly roundMs: number;
   /** Rounds; the median is reported. */
   readonly rounds: number;
+  /** Milliseconds per case per round. */
+  readonly roundMs: number;
+  /** Milliseconds of warm-up per case before the first round. */
+  readonly warmupMs: number;
 }
 
-/** `--quick` on the command line: short rounds, for a smoke run. */
-export function measureOptions(argv: readonly string[] = process.argv): MeasureOptions {
-  return argv.includes('--quick') ? { roundMs: 150, rounds: 3 } : { roundMs: 300, rounds: 11 };
+/** Round counts and lengths for a mode; `scale` lengthens rounds for slow operations. */
+export function measureOptions(mode: BenchMode = benchMode(), scale = 1): MeasureOptions {
+  switch (mode) {
+    case 'smoke':
+      return { rounds: 1, roundMs: 20 * scale, warmupMs: 5 * scale };
+    case 'quick':
+      return { rounds: 3, roundMs: 100 * scale, warmupMs: 50 * scale };
+    case 'full':
+      return { rounds: 7, roundMs: 300 * scale, warmupMs: 200 * scale };
+  }
+}
+
+/** Called before each case's round: which case, which round. */
+export type Progress = (info: {
+  readonly name: string;
+  readonly round: number;
+  readonly rounds: number;
+}) => void;
+
+/** Writes `[group] round 2/7  case name` to stderr, over itself on a terminal. */
+export function progressTo(group: string): Progress {
+  const tty = process.stderr.isTTY;
+  return ({ name, round, rounds }) => {
+    const line = `[${group}] round ${round}/${rounds}  ${name}`;
+    process.stderr.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
+  };
 }
 
 let sink: unknown;
@@ -32,55 +80,109 @@ export function lastResult(): unknown {
   return sink;
 }
 
-async function timeOne(c: BenchCase, ms: number): Promise<number> {
-  const first = c.run();
-  const isAsync = first instanceof Promise;
-  if (isAsync) sink = await first;
-  let ops = 0;
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { then?: unknown }).then === 'function';
+
+let counter = 0;
+
+function timeSync(run: (i: number) => unknown, ms: number): number {
+  const budget = ms * 1e6;
   const start = process.hrtime.bigint();
-  const budget = BigInt(ms) * 1_000_000n;
-  // Batches amortise the clock read; async cases are awaited one by one, as a server would.
+  let ops = 0;
+  let batch = 1;
+  // Batches amortise the clock read; they grow until one takes about a tenth of a millisecond.
   for (;;) {
-    for (let i = 0; i < 64; i++) {
-      const r = c.run();
-      sink = isAsync ? await r : r;
-    }
-    ops += 64;
-    const elapsed = process.hrtime.bigint() - start;
-    if (elapsed >= budget) return (ops * 1e9) / Number(elapsed);
+    const t = process.hrtime.bigint();
+    for (let j = 0; j < batch; j++) sink = run(counter++);
+    ops += batch;
+    const now = process.hrtime.bigint();
+    const elapsed = Number(now - start);
+    if (elapsed >= budget) return (ops * 1e9) / elapsed;
+    if (Number(now - t) < 100_000 && batch < 1 << 20) batch *= 2;
   }
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+async function timeAsync(
+  run: (i: number) => unknown,
+  inFlight: number,
+  ms: number,
+): Promise<number> {
+  const until = performance.now() + ms;
+  let ops = 0;
+  const start = process.hrtime.bigint();
+  const worker = async (): Promise<void> => {
+    // Check the clock every 16 calls: reading it on each call would cost as much as a call.
+    for (;;) {
+      for (let j = 0; j < 16; j++) {
+        sink = await run(counter++);
+        ops++;
+      }
+      if (performance.now() >= until) return;
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return (ops * 1e9) / Number(process.hrtime.bigint() - start);
 }
 
-/** Runs every case in `rounds` alternating rounds after a warm-up; returns the medians. */
+async function timeOne(c: BenchCase, isAsync: boolean, ms: number): Promise<number> {
+  return isAsync ? timeAsync(c.run, c.inFlight ?? 1, ms) : timeSync(c.run, ms);
+}
+
+function median(sorted: readonly number[]): number {
+  const mid = sorted.length >> 1;
+  if (sorted.length === 0) return 0;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Measures every case in interleaved rounds after a warm-up; returns each one's median. */
 export async function measure(
   cases: readonly BenchCase[],
   options: MeasureOptions,
+  progress?: Progress,
 ): Promise<BenchResult[]> {
-  for (const c of cases) await timeOne(c, Math.min(200, options.roundMs));
-  const samples = new Map<string, number[]>(cases.map((c) => [c.name, []]));
-  for (let r = 0; r < options.rounds; r++) {
-    for (const c of cases) samples.get(c.name)?.push(await timeOne(c, options.roundMs));
+  const kinds: boolean[] = [];
+  for (const c of cases) {
+    const first = c.run(counter++);
+    const isAsync = isThenable(first);
+    sink = isAsync ? await first : first;
+    kinds.push(isAsync);
+    if (!isAsync && (c.inFlight ?? 1) !== 1)
+      throw new TypeError(`${c.name}: inFlight needs an asynchronous case`);
+    await timeOne(c, isAsync, options.warmupMs);
   }
-  return cases.map((c) => ({ name: c.name, opsPerSec: median(samples.get(c.name) ?? []) }));
+  const samples = cases.map(() => [] as number[]);
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const [i, c] of cases.entries()) {
+      progress?.({ name: c.name, round, rounds: options.rounds });
+      samples[i]!.push(await timeOne(c, kinds[i]!, options.roundMs));
+    }
+  }
+  return cases.map((c, i) => {
+    const sorted = samples[i]!.sort((a, b) => a - b);
+    return {
+      name: c.name,
+      opsPerSec: median(sorted),
+      minOpsPerSec: sorted[0] ?? 0,
+      maxOpsPerSec: sorted[sorted.length - 1] ?? 0,
+    };
+  });
 }
 
-/** Formats rows as a Markdown table. */
-export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  return [
-    line(headers),
-    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-    ...rows.map(line),
-  ].join('\n');
-}
-
+/** `1,234,567`. */
 export function formatRate(opsPerSec: number): string {
   return Math.round(opsPerSec).toLocaleString('en-US');
+}
+
+/** The spread of a result's rounds around its median: `±4%`. */
+export function formatSpread(r: BenchResult): string {
+  if (r.opsPerSec === 0) return '';
+  const half = (r.maxOpsPerSec - r.minOpsPerSec) / 2 / r.opsPerSec;
+  return `±${(half * 100).toFixed(half < 0.1 ? 1 : 0)}%`;
+}
+
+/** `1.23x`. */
+export function formatRatio(value: number, base: number): string {
+  return base > 0 ? `${(value / base).toFixed(2)}x` : 'n/a';
 }

@@ -1,0 +1,148 @@
+// One benchmark server: `tsx bench/http/server.ts <express|koa|fastify> <variant>`. Listens on a
+// free loopback port, prints `listening <port>` and serves GET /status with a small JSON until
+// killed. Variants: bare; bulwark headers + rate limit on memory or Redis (REDIS_URL); the
+// usual peer stack for the framework. Limits are far above what a run can send: the cost
+// measured is the check, not 429s.
+import type { Server } from 'node:http';
+import { Redis } from 'ioredis';
+import { createRateLimiter } from 'bulwark';
+import type { RateLimiter } from 'bulwark';
+import { RedisStore } from 'bulwark/redis';
+
+export const FRAMEWORKS = ['express', 'koa', 'fastify'] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+export const VARIANTS = ['bare', 'floor', 'bulwark-memory', 'bulwark-redis', 'peers'] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+const LIMIT = 1_000_000_000;
+const WINDOW_MS = 60_000;
+const BODY = { ok: true, service: 'mission-control', version: '1.0.0' };
+// The floor: the same five headers bulwark sends here, constant, set by one trivial
+// middleware, with no counting. The least any headers + rate-limit stack can cost.
+const FLOOR_HEADERS: Readonly<Record<string, string>> = {
+  'referrer-policy': 'strict-origin-when-cross-origin',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'ratelimit-policy': '"bench";q=1000000000;w=60',
+  ratelimit: '"bench";r=999999999;t=60',
+};
+const FLOOR_ENTRIES = Object.entries(FLOOR_HEADERS);
+
+function limiter(variant: Variant): RateLimiter {
+  if (variant === 'bulwark-redis') {
+    const url = process.env.REDIS_URL;
+    if (url === undefined) throw new Error('bulwark-redis needs REDIS_URL');
+    const client = new Redis(url, { enableOfflineQueue: false });
+    return createRateLimiter({
+      name: 'bench',
+      limit: LIMIT,
+      windowMs: WINDOW_MS,
+      store: new RedisStore({ client, prefix: `bench:http:${String(process.pid)}:` }),
+    });
+  }
+  return createRateLimiter({ name: 'bench', limit: LIMIT, windowMs: WINDOW_MS });
+}
+
+/** Listens on a free loopback port (express and koa share `listen(port, host, cb)`). */
+function listenOn(app: {
+  listen: (port: number, host: string, cb: () => void) => Server;
+}): Promise<number> {
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address !== null ? address.port : 0);
+    });
+  });
+}
+
+async function express(variant: Variant): Promise<number> {
+  const { default: createApp } = await import('express');
+  const app = createApp();
+  if (variant === 'floor') {
+    app.use((_req, res, next) => {
+      for (const [name, value] of FLOOR_ENTRIES) res.setHeader(name, value);
+      next();
+    });
+  } else if (variant === 'peers') {
+    const { default: helmet } = await import('helmet');
+    const { rateLimit } = await import('express-rate-limit');
+    app.use(helmet());
+    app.use(rateLimit({ windowMs: WINDOW_MS, limit: LIMIT }));
+  } else if (variant !== 'bare') {
+    const b = await import('bulwark/express');
+    app.use(b.securityHeaders());
+    app.use(b.rateLimit({ limiter: limiter(variant) }));
+  }
+  app.get('/status', (_req, res) => {
+    res.json(BODY);
+  });
+  return listenOn(app);
+}
+
+async function koa(variant: Variant): Promise<number> {
+  const { default: Koa } = await import('koa');
+  const app = new Koa();
+  if (variant === 'floor') {
+    app.use((ctx, next) => {
+      ctx.set(FLOOR_HEADERS);
+      return next();
+    });
+  } else if (variant === 'peers') {
+    const { default: helmet } = await import('koa-helmet');
+    const { default: ratelimit } = await import('koa-ratelimit');
+    app.use(helmet());
+    app.use(
+      ratelimit({
+        driver: 'memory',
+        db: new Map(),
+        duration: WINDOW_MS,
+        max: LIMIT,
+        id: (ctx) => ctx.ip,
+      }),
+    );
+  } else if (variant !== 'bare') {
+    const b = await import('bulwark/koa');
+    app.use(b.securityHeaders());
+    app.use(b.rateLimit({ limiter: limiter(variant) }));
+  }
+  app.use((ctx) => {
+    if (ctx.path === '/status') ctx.body = BODY;
+  });
+  return listenOn(app);
+}
+
+async function fastify(variant: Variant): Promise<number> {
+  const { default: Fastify } = await import('fastify');
+  const app = Fastify();
+  if (variant === 'floor') {
+    app.addHook('onRequest', (_request, reply, done) => {
+      reply.headers(FLOOR_HEADERS);
+      done();
+    });
+  } else if (variant === 'peers') {
+    await app.register((await import('@fastify/helmet')).default);
+    await app.register((await import('@fastify/rate-limit')).default, {
+      max: LIMIT,
+      timeWindow: WINDOW_MS,
+    });
+  } else if (variant !== 'bare') {
+    const b = await import('bulwark/fastify');
+    await app.register(b.securityHeaders);
+    await app.register(b.rateLimit, { limiter: limiter(variant) });
+  }
+  app.get('/status', () => BODY);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}
+
+async function main(): Promise<void> {
+  const [framework, variant] = process.argv.slice(2) as [Framework, Variant];
+  if (!FRAMEWORKS.includes(framework) || !VARIANTS.includes(variant))
+    throw new Error(`usage: server.ts <${FRAMEWORKS.join('|')}> <${VARIANTS.join('|')}>`);
+  const builders = { express, koa, fastify };
+  const port = await builders[framework](variant);
+  process.stdout.write(`listening ${port}\n`);
+}
+
+if (process.argv[1]?.endsWith('server.ts') === true) await main();

@@ -1,0 +1,95 @@
+// The benchmark suite in --smoke mode (one tiny round of everything), as a correctness check
+// of the bench code: every group runs, every case accepts its input, RESULTS.md and the
+// charts are written. It asserts no timing.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { noRedis, redisUrl } from '../helpers/redis.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+function run(args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'bench', 'run.ts'), ...args],
+      {
+        cwd: root,
+        env: { ...process.env, REDIS_URL: redisUrl },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      resolve({ code, stderr });
+    });
+  });
+}
+
+describe.skipIf(noRedis)('npm run bench -- --smoke', () => {
+  const out = mkdtempSync(join(tmpdir(), 'bulwark-bench-test-'));
+  afterAll(() => {
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it('runs every group and writes RESULTS.md with every table and chart', async () => {
+    const { code, stderr } = await run(['--smoke', `--out=${out}`]);
+    expect(code, stderr).toBe(0);
+    // Progress names the group, the round and the case.
+    expect(stderr).toMatch(/\[rate-limit\] round 1\/1 {2}bulwark sliding-window/);
+    expect(stderr).toMatch(/\[http\] Fastify 5 round 1\/1 {2}bare/);
+
+    const doc = readFileSync(join(out, 'RESULTS.md'), 'utf8');
+    expect(doc).toContain(`Node ${process.version}`);
+    for (const heading of [
+      '### Targets (ratios measured side by side in this run)',
+      '### Rate limiting, MemoryStore, 1 hot key',
+      '### Rate limiting, MemoryStore, 100,000 keys round-robin',
+      '### Rate limiting, RedisStore, 1 in flight, 10,000 keys',
+      '### Rate limiting, RedisStore, 256 in flight, 10,000 keys',
+      '### Webhook verification, 1 KiB body',
+      '### Webhook verification, 64 KiB body',
+      '### Redact a gateway object with 20 agents to JSON',
+      '### redactText throughput (1 MB inputs)',
+      '### wrapExternalData throughput',
+      '### HTTP, Express 5',
+      '### HTTP, Koa 3',
+      '### HTTP, Fastify 5',
+    ])
+      expect(doc).toContain(heading);
+    for (const row of [
+      '| bulwark token-bucket',
+      '| rate-limiter-flexible RateLimiterRedis',
+      '| ioredis INCR, auto-pipelined (floor)',
+      '| node:crypto floor (HMAC + timingSafeEqual)',
+      '| fast-redact',
+      '| koa-helmet + koa-ratelimit',
+      '| floor: one middleware setting the same 5 headers',
+      '| @fastify/helmet + @fastify/rate-limit',
+      '| bulwark headers + rate limit (Redis)',
+      '| bulwark sliding-window, auto-pipelining client',
+      '| HTTP Fastify 5: bulwark headers + memory rate limit vs bare',
+    ])
+      expect(doc).toContain(row);
+
+    // Every chart the page embeds exists, is an SVG, and has one bar per compared case.
+    const embedded = [...doc.matchAll(/!\[[^\]]*\]\(([^)]+\.svg)\)/g)].map((m) => m[1]);
+    expect(embedded.sort()).toEqual(
+      readdirSync(out)
+        .filter((f) => f.endsWith('.svg'))
+        .sort(),
+    );
+    expect(embedded).toContain('http.svg');
+    const http = readFileSync(join(out, 'http.svg'), 'utf8');
+    expect(http.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    // 3 frameworks x 5 stacks, plus the background rect.
+    expect(http.match(/<rect /g)).toHaveLength(16);
+  }, 120_000);
+});
