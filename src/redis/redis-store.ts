@@ -5,6 +5,7 @@ import type { RedisStoreClient } from './client.js';
 import { SCRIPTS } from './script.js';
 import type { LuaScript } from './script.js';
 import { TimeoutQueue } from './timeout.js';
+import type { PendingCall } from './timeout.js';
 
 /** Options for {@link RedisStore}. */
 export interface RedisStoreOptions {
@@ -65,14 +66,31 @@ function settle(
   });
 }
 
+/** One consume() waiting for its batch to be sent. */
+interface QueuedCall {
+  readonly key: string;
+  readonly cost: string;
+  readonly now: string;
+  readonly resolve: (d: RateLimitDecision) => void;
+  readonly reject: (e: Error) => void;
+  readonly pending: PendingCall;
+}
+
+/** Decisions per script run at most, so one script never holds Redis for long. */
+const MAX_BATCH = 128;
+
+function failAll(calls: readonly QueuedCall[], error: Error): void {
+  for (const call of calls) if (call.pending.finish()) call.reject(error);
+}
+
 function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }
 
 /**
  * A rate-limit store in Redis, shared by every process (and every Cluster node) that uses
- * the same Redis. Each decision is one EVALSHA of the algorithm's Lua script (atomic, one
- * round trip), with the script loaded again transparently after NOSCRIPT (a restarted Redis
+ * the same Redis. Decisions are EVALSHA runs of the algorithm's Lua script (atomic; the
+ * decisions made in one turn of the event loop share one round trip), with the script loaded again transparently after NOSCRIPT (a restarted Redis
  * or SCRIPT FLUSH). Keys are `<prefix><name>:{<key>}`: the hash tag keeps a decision in one
  * Cluster slot while different keys spread across slots, and every key has a TTL so idle
  * keys vanish.
@@ -84,6 +102,9 @@ export class RedisStore implements RateLimitStore {
   readonly #timeouts: TimeoutQueue;
   readonly #clock: (() => number) | undefined;
   readonly #compiled = new WeakMap<RateLimitPolicy, Compiled>();
+  readonly #cluster: boolean;
+  #queue = new Map<Compiled | string, { c: Compiled; calls: QueuedCall[] }>();
+  #scheduled = false;
 
   constructor(options: RedisStoreOptions) {
     const { client, prefix = 'bulwark:rl:', timeoutMs = 500, clock } = options;
@@ -107,6 +128,7 @@ export class RedisStore implements RateLimitStore {
     this.#timeoutMs = timeoutMs;
     this.#timeouts = new TimeoutQueue(timeoutMs);
     this.#clock = clock;
+    this.#cluster = (client as { isCluster?: unknown }).isCluster === true;
   }
 
   /** The Redis key for `key` under `policy`. */
@@ -116,47 +138,63 @@ export class RedisStore implements RateLimitStore {
 
   consume(policy: RateLimitPolicy, key: string, cost: number): Promise<RateLimitDecision> {
     const c = this.#compile(policy);
-    const client = this.#client;
     const redisKey = `${c.keyPrefix}${key}}`;
-    const costArg = cost === 1 ? '1' : String(cost);
-    const now = this.#clock === undefined ? '' : this.#clock();
-    // One promise per decision besides the client's own: this path runs for every request.
-    // The handlers are inline (unnamed) so that nothing but the closures is created per call.
+    const now = this.#clock === undefined ? '' : String(this.#clock());
     return new Promise<RateLimitDecision>((resolve, reject) => {
-      const pending = this.#timeouts.start(reject);
-      client
-        .evalsha(c.script.sha, 1, redisKey, c.limitArg, c.windowArg, costArg, c.countRejected, now)
-        .then(
-          (reply: unknown) => {
-            if (pending.finish()) settle(c.limit, reply, resolve, reject);
-          },
-          (error: unknown) => {
-            // Redis restarted or SCRIPT FLUSH: EVAL sends the source and caches it again.
-            if (!isNoScript(error)) {
-              if (pending.finish()) reject(asError(error));
-              return;
-            }
-            client
-              .eval(
-                c.script.source,
-                1,
-                redisKey,
-                c.limitArg,
-                c.windowArg,
-                costArg,
-                c.countRejected,
-                now,
-              )
-              .then(
-                (reply: unknown) => {
-                  if (pending.finish()) settle(c.limit, reply, resolve, reject);
-                },
-                (retryError: unknown) => {
-                  if (pending.finish()) reject(asError(retryError));
-                },
-              );
-          },
-        );
+      const call: QueuedCall = {
+        key: redisKey,
+        cost: cost === 1 ? '1' : String(cost),
+        now,
+        resolve,
+        reject,
+        pending: this.#timeouts.start(reject),
+      };
+      // Calls made in the same turn of the event loop travel together: one EVALSHA decides
+      // them all, in call order. A Cluster batch holds one key (one hash slot) only.
+      const batchKey = this.#cluster ? redisKey : c;
+      const batch = this.#queue.get(batchKey);
+      if (batch === undefined) this.#queue.set(batchKey, { c, calls: [call] });
+      else batch.calls.push(call);
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(this.#flush);
+      }
+    });
+  }
+
+  readonly #flush = (): void => {
+    this.#scheduled = false;
+    const batches = this.#queue;
+    this.#queue = new Map();
+    for (const { c, calls } of batches.values()) {
+      for (let i = 0; i < calls.length; i += MAX_BATCH)
+        this.#send(c, calls.slice(i, i + MAX_BATCH));
+    }
+  };
+
+  #send(c: Compiled, calls: readonly QueuedCall[]): void {
+    const args: string[] = calls.map((call) => call.key);
+    args.push(c.limitArg, c.windowArg, c.countRejected);
+    for (const call of calls) args.push(call.cost, call.now);
+    const settleAll = (reply: unknown): void => {
+      if (!Array.isArray(reply) || reply.length !== calls.length) {
+        failAll(calls, new Error('bulwark: unexpected reply from the rate-limit script'));
+        return;
+      }
+      calls.forEach((call, i) => {
+        if (call.pending.finish()) settle(c.limit, reply[i], call.resolve, call.reject);
+      });
+    };
+    const client = this.#client;
+    client.evalsha(c.script.sha, calls.length, ...args).then(settleAll, (error: unknown) => {
+      // Redis restarted or SCRIPT FLUSH: EVAL sends the source and caches it again.
+      if (!isNoScript(error)) {
+        failAll(calls, asError(error));
+        return;
+      }
+      client.eval(c.script.source, calls.length, ...args).then(settleAll, (retryError: unknown) => {
+        failAll(calls, asError(retryError));
+      });
     });
   }
 

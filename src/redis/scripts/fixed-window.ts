@@ -1,11 +1,9 @@
-import { PRELUDE } from './prelude.js';
-
 /**
  * Mirrors src/rate-limit/fixed-window.ts. State: hash { a = window start, b = count }. The
  * TTL is set once per window (it ends with the window); inside a window a decision only
  * increments the count in place, which keeps Redis's work per call close to a bare INCRBY.
  */
-export const FIXED_WINDOW = `${PRELUDE}
+export const FIXED_WINDOW = `
 local s = redis.call('HMGET', key, 'a', 'b')
 local a = tonumber(s[1]) or 0
 local b = tonumber(s[2]) or 0

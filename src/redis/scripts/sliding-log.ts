@@ -1,11 +1,9 @@
-import { PRELUDE } from './prelude.js';
-
 /**
  * Mirrors src/rate-limit/sliding-log.ts. State: the most recent `limit` unit timestamps,
  * newest first, as one MessagePack array (cmsgpack is built into Redis's Lua), read with one
  * GET and written back with its TTL in one SET.
  */
-export const SLIDING_LOG = `${PRELUDE}
+export const SLIDING_LOG = `
 local raw = redis.call('GET', key)
 local log = {}
 if raw then log = cmsgpack.unpack(raw) end

@@ -1,11 +1,9 @@
-import { PRELUDE } from './prelude.js';
-
 /**
  * Mirrors src/rate-limit/sliding-window.ts, in the same integer arithmetic.
  * State: hash { a = current window start, b = current count, c = previous count }, written
  * whole once per window and incremented in place inside it.
  */
-export const SLIDING_WINDOW = `${PRELUDE}
+export const SLIDING_WINDOW = `
 local s = redis.call('HMGET', key, 'a', 'b', 'c')
 local a = tonumber(s[1]) or 0
 local b = tonumber(s[2]) or 0

@@ -1,10 +1,8 @@
-import { PRELUDE } from './prelude.js';
-
 /**
  * Mirrors src/rate-limit/token-bucket.ts (GCRA). State: one number, the theoretical arrival
  * time in epoch milliseconds (fractional; Redis passes Lua numbers at full precision).
  */
-export const TOKEN_BUCKET = `${PRELUDE}
+export const TOKEN_BUCKET = `
 local interval = w / limit
 local tat = tonumber(redis.call('GET', key)) or 0
 if tat < now then tat = now end
