@@ -2,8 +2,8 @@ import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
 import { DEFAULT_MAX_PAYLOAD_BYTES, createBodyReceiver } from 'bulwark';
 import type { BodyReceiver, PayloadLimitOptions } from 'bulwark';
-import { hasBody, raiseBodyLimit, replayedPayload } from './body-stream.js';
-import { rejectFastify } from './reject.js';
+import { hasBody, raiseBodyLimit } from './body-stream.js';
+import { settleFastify } from './reject.js';
 import { routeSettings } from './route-settings.js';
 import type { FastifyRejectOptions } from './reject.js';
 
@@ -43,12 +43,7 @@ const plugin: FastifyPluginCallback<FastifyPayloadLimitOptions> = (fastify, opti
     const receiver = receiverFor(request);
     if (receiver === undefined || !hasBody(request.headers)) return payload;
     const receipt = await receiver.receive(payload, request.raw.headersDistinct);
-    if (!receipt.ok) {
-      await rejectFastify(receipt.error, request, reply, onReject);
-      return payload;
-    }
-    request.rawBody = receipt.rawBody;
-    return replayedPayload(receipt.rawBody);
+    return settleFastify(receipt, request, reply, payload, onReject);
   });
   done();
 };

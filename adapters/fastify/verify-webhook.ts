@@ -6,8 +6,8 @@ import type {
   RequestWebhookReceiverOptions,
   RequestWebhookSecret,
 } from 'bulwark';
-import { raiseBodyLimit, replayedPayload } from './body-stream.js';
-import { rejectFastify } from './reject.js';
+import { raiseBodyLimit } from './body-stream.js';
+import { settleFastify } from './reject.js';
 import { routeSettings } from './route-settings.js';
 import type { FastifyRejectOptions } from './reject.js';
 import './payload-limit.js';
@@ -65,12 +65,7 @@ const plugin: FastifyPluginCallback<FastifyVerifyWebhookOptions> = (fastify, opt
     if (prepared === undefined) return payload;
     // A webhook without a body is still verified (an empty body can be signed).
     const receipt = await prepared(request, payload, request.raw.headersDistinct);
-    if (!receipt.ok) {
-      await rejectFastify(receipt.error, request, reply, onReject);
-      return payload;
-    }
-    request.rawBody = receipt.rawBody;
-    return replayedPayload(receipt.rawBody);
+    return settleFastify(receipt, request, reply, payload, onReject);
   });
   done();
 };

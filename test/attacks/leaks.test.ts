@@ -4,6 +4,7 @@ import type { RunningApp } from '../conformance/types.js';
 import { RawConnection } from '../helpers/raw-connection.js';
 import { eventually } from '../helpers/serve.js';
 import { attackApp, attackCases } from './cases.js';
+import { trackEscapes } from '../helpers/escapes.js';
 
 // Run with --expose-gc (vitest.config.ts execArgv); without it the heap check cannot hold.
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -19,18 +20,7 @@ const starters = { express: startExpress, koa: startKoa, fastify: startFastify }
 // is repeated here.
 const cases = attackCases.filter((c) => c.endAfter !== true && !c.name.startsWith('a brotli'));
 
-const escaped: unknown[] = [];
-const onEscape = (error: unknown): void => {
-  escaped.push(error);
-};
-beforeAll(() => {
-  process.on('unhandledRejection', onEscape);
-  process.on('uncaughtException', onEscape);
-});
-afterAll(() => {
-  process.off('unhandledRejection', onEscape);
-  process.off('uncaughtException', onEscape);
-});
+const escaped = trackEscapes();
 
 function heapAfterGc(): number {
   gc?.();

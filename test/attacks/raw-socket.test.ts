@@ -5,21 +5,13 @@ import { RawConnection } from '../helpers/raw-connection.js';
 import type { RawOutcome } from '../helpers/raw-connection.js';
 import { LIMIT, READ_TIMEOUT_MS, attackApp, attackCases, request } from './cases.js';
 import type { AttackCase } from './cases.js';
+import { trackEscapes } from '../helpers/escapes.js';
 
 const starters = { express: startExpress, koa: startKoa, fastify: startFastify } as const;
 
 // Anything that escapes as an unhandled rejection or exception fails the file.
-const escaped: unknown[] = [];
-const onEscape = (error: unknown): void => {
-  escaped.push(error);
-};
-beforeAll(() => {
-  process.on('unhandledRejection', onEscape);
-  process.on('uncaughtException', onEscape);
-});
+const escaped = trackEscapes();
 afterAll(() => {
-  process.off('unhandledRejection', onEscape);
-  process.off('uncaughtException', onEscape);
   expect(escaped).toEqual([]);
 });
 

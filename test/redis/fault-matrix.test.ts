@@ -6,6 +6,7 @@ import { RedisStore } from 'bulwark/redis';
 import { canStartRedis } from '../helpers/redis.js';
 import { startRedisCluster, startRedisServer } from '../helpers/redis-server.js';
 import type { RedisServer } from '../helpers/redis-server.js';
+import { trackEscapes } from '../helpers/escapes.js';
 
 // The fault matrix of docs/reference/reliability.md: every Redis failure, under steady load
 // from several concurrent clients, for every failure policy. Each row records what the
@@ -29,17 +30,8 @@ interface Row {
 }
 const rows: Row[] = [];
 
-const escaped: unknown[] = [];
-const onEscape = (error: unknown): void => {
-  escaped.push(error);
-};
-beforeAll(() => {
-  process.on('unhandledRejection', onEscape);
-  process.on('uncaughtException', onEscape);
-});
+const escaped = trackEscapes();
 afterAll(() => {
-  process.off('unhandledRejection', onEscape);
-  process.off('uncaughtException', onEscape);
   if (rows.length === 0) return;
   const head = [
     'fault',
