@@ -1,5 +1,7 @@
 import { signatureInvalid, signatureMissing } from '../errors.js';
+import { readHeader } from '../header-value.js';
 import type { HeaderRead } from '../header-value.js';
+import type { HeaderBag } from '../../body/options.js';
 import type { ParseResult } from '../scheme.js';
 
 /** 64 hex digits, either case: one HMAC-SHA256 digest. */
@@ -36,4 +38,17 @@ export function utf8Key(scheme: string, secret: string): Buffer {
     );
   }
   return Buffer.from(secret, 'utf8');
+}
+
+/**
+ * A timestamp header that must hold whole Unix seconds (Slack, Standard Webhooks), or the
+ * failure to return. Anything else is refused before any arithmetic on it.
+ */
+export function requiredSeconds(
+  headers: HeaderBag,
+  name: string,
+): string | (ParseResult & { ok: false }) {
+  const ts = required(readHeader(headers, name, 32), name, 'Missing webhook timestamp header.');
+  if (typeof ts !== 'string') return ts;
+  return SECONDS.test(ts) ? ts : invalid(`${name} is not a whole number of seconds`);
 }

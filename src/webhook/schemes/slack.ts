@@ -1,6 +1,6 @@
 import { readHeader } from '../header-value.js';
 import type { WebhookScheme } from '../scheme.js';
-import { HEX_DIGEST, SECONDS, invalid, required, utf8Key } from './shared.js';
+import { HEX_DIGEST, invalid, required, requiredSeconds, utf8Key } from './shared.js';
 
 const SIGNATURE = 'x-slack-signature';
 const TIMESTAMP = 'x-slack-request-timestamp';
@@ -19,13 +19,8 @@ export const slackScheme: WebhookScheme = {
   headerNames: [TIMESTAMP, SIGNATURE],
   keyBytes: (secret) => utf8Key('slack', secret),
   parse(headers, maxHeaderLength) {
-    const ts = required(
-      readHeader(headers, TIMESTAMP, 32),
-      TIMESTAMP,
-      'Missing webhook timestamp header.',
-    );
+    const ts = requiredSeconds(headers, TIMESTAMP);
     if (typeof ts !== 'string') return ts;
-    if (!SECONDS.test(ts)) return invalid(`${TIMESTAMP} is not a whole number of seconds`);
     const value = required(readHeader(headers, SIGNATURE, maxHeaderLength), SIGNATURE);
     if (typeof value !== 'string') return value;
     if (!value.startsWith('v0=')) {

@@ -1,6 +1,6 @@
 import { readHeader } from '../header-value.js';
 import type { WebhookScheme } from '../scheme.js';
-import { BASE64_DIGEST, SECONDS, invalid, required } from './shared.js';
+import { BASE64_DIGEST, invalid, required, requiredSeconds } from './shared.js';
 
 const ID = 'webhook-id';
 const TIMESTAMP = 'webhook-timestamp';
@@ -37,13 +37,8 @@ export const standardWebhooksScheme: WebhookScheme = {
   parse(headers, maxHeaderLength) {
     const id = required(readHeader(headers, ID, MAX_ID), ID, 'Missing webhook id header.');
     if (typeof id !== 'string') return id;
-    const ts = required(
-      readHeader(headers, TIMESTAMP, 32),
-      TIMESTAMP,
-      'Missing webhook timestamp header.',
-    );
+    const ts = requiredSeconds(headers, TIMESTAMP);
     if (typeof ts !== 'string') return ts;
-    if (!SECONDS.test(ts)) return invalid(`${TIMESTAMP} is not a whole number of seconds`);
     const value = required(readHeader(headers, SIGNATURE, maxHeaderLength), SIGNATURE);
     if (typeof value !== 'string') return value;
     const signatures: Buffer[] = [];
