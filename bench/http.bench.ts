@@ -1,9 +1,15 @@
 // End to end: for Express, Koa and Fastify, each variant's server in its own process on
-// loopback and autocannon as the client, in interleaved rounds, requests/s and p99 latency,
-// and the ratio to the bare server measured in the same round.
+// loopback and autocannon as the client, in interleaved rounds, requests/s, p99 latency and
+// the server's CPU time per request, and the ratios to the bare server measured in the same
+// round. On Linux with taskset, the servers run on the last core and autocannon on the
+// first, so client and server do not trade places on a core mid-run; in a full run each
+// variant has two server processes, used in alternate rounds, so one process's luck (JIT
+// decisions, memory layout) cannot colour a variant.
 //   npx tsx bench/http.bench.ts [--quick|--smoke] [--json=file]
 // Uses REDIS_URL when set, else starts its own redis-server on a free port.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -17,9 +23,9 @@ import type { Bar, Chart, Table, Target } from './lib/report.js';
 
 const mode = benchMode();
 const PLAN = {
-  smoke: { rounds: 1, seconds: 0, amount: 200, warmupSeconds: 0 },
-  quick: { rounds: 2, seconds: 1, amount: 0, warmupSeconds: 1 },
-  full: { rounds: 5, seconds: 4, amount: 0, warmupSeconds: 3 },
+  smoke: { rounds: 1, seconds: 0, amount: 200, warmupSeconds: 0, replicas: 1 },
+  quick: { rounds: 2, seconds: 1, amount: 0, warmupSeconds: 1, replicas: 1 },
+  full: { rounds: 6, seconds: 3, amount: 0, warmupSeconds: 2, replicas: 2 },
 }[mode];
 const CONNECTIONS = 50;
 const LABELS: Record<Variant, string> = {
@@ -46,6 +52,29 @@ interface Server {
   readonly child: ChildProcess;
 }
 
+// Pinning: taskset on Linux with two or more cores; elsewhere the scheduler decides.
+const CORES = cpus().length;
+const PIN =
+  mode !== 'smoke' &&
+  process.platform === 'linux' &&
+  CORES >= 2 &&
+  spawnSync('taskset', ['-V']).status === 0;
+const pin = (pid: number | undefined, core: number): void => {
+  if (PIN && pid !== undefined) spawnSync('taskset', ['-pc', String(core), String(pid)]);
+};
+pin(process.pid, 0);
+
+/** The process's user + system CPU time in microseconds, from /proc (Linux); NaN elsewhere. */
+function cpuMicros(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${String(pid)}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 const serverScript = fileURLToPath(new URL('./http/server.ts', import.meta.url));
 
 async function startServer(
@@ -57,6 +86,7 @@ async function startServer(
     env: { ...process.env, REDIS_URL: redisUrl, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  pin(child.pid, CORES - 1);
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -74,9 +104,13 @@ async function startServer(
 interface Run {
   readonly rps: number;
   readonly p99: number;
+  /** Server CPU microseconds per request (NaN where /proc is missing). */
+  readonly cpu: number;
 }
 
-async function load(port: number, seconds: number, amount: number): Promise<Run> {
+async function load(server: Server, seconds: number, amount: number): Promise<Run> {
+  const { port } = server;
+  const before = cpuMicros(server.child.pid);
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/status`,
     connections: CONNECTIONS,
@@ -91,6 +125,7 @@ async function load(port: number, seconds: number, amount: number): Promise<Run>
         ? result.requests.total / Math.max(result.duration, 1e-3)
         : result.requests.average,
     p99: result.latency.p99,
+    cpu: (cpuMicros(server.child.pid) - before) / Math.max(result.requests.total, 1),
   };
 }
 
@@ -104,18 +139,23 @@ async function framework(
   f: Framework,
   servers: ReadonlyMap<string, Server>,
 ): Promise<{ table: Table; bars: Bar[]; target: Target }> {
-  const port = (v: Variant): number => servers.get(`${f} ${v}`)!.port;
+  const server = (v: Variant, round: number): Server =>
+    servers.get(`${f} ${v} ${round % PLAN.replicas}`)!;
   const runs = new Map<Variant, Run[]>(VARIANTS.map((v) => [v, []]));
   const ratios = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
-  if (PLAN.warmupSeconds > 0) for (const v of VARIANTS) await load(port(v), PLAN.warmupSeconds, 0);
+  const cpuRatios = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
+  if (PLAN.warmupSeconds > 0)
+    for (let r = 0; r < PLAN.replicas; r++)
+      for (const v of VARIANTS) await load(server(v, r), PLAN.warmupSeconds, 0);
   for (let round = 1; round <= PLAN.rounds; round++) {
-    const bare: Run[] = [];
+    let bare: Run | undefined;
     for (const v of VARIANTS) {
       process.stderr.write(`[http] ${NAMES[f]} round ${round}/${PLAN.rounds}  ${label(f, v)}\n`);
-      const run = await load(port(v), PLAN.seconds, PLAN.amount);
+      const run = await load(server(v, round), PLAN.seconds, PLAN.amount);
       runs.get(v)!.push(run);
-      if (v === 'bare') bare.push(run);
-      ratios.get(v)!.push(run.rps / (bare[0]?.rps ?? run.rps));
+      bare ??= run;
+      ratios.get(v)!.push(run.rps / bare.rps);
+      cpuRatios.get(v)!.push(bare.cpu / run.cpu);
     }
   }
   const rows = VARIANTS.map((v) => {
@@ -124,21 +164,32 @@ async function framework(
       v,
       rps: median(list.map((r) => r.rps)),
       p99: median(list.map((r) => r.p99)),
+      cpu: median(list.map((r) => r.cpu)),
       ratio: median(ratios.get(v)!),
+      cpuRatio: median(cpuRatios.get(v)!),
       low: Math.min(...list.map((r) => r.rps)),
       high: Math.max(...list.map((r) => r.rps)),
     };
   });
+  const hasCpu = rows.every((r) => Number.isFinite(r.cpu) && r.cpu > 0);
   return {
     table: {
       title: `HTTP, ${NAMES[f]}: GET returning a small JSON, ${CONNECTIONS} connections`,
-      columns: ['stack', 'requests/s', 'range', 'p99 ms', 'x bare'],
+      columns: [
+        'stack',
+        'requests/s',
+        'range',
+        'p99 ms',
+        'x bare',
+        ...(hasCpu ? ['server CPU µs/req', 'x bare (CPU)'] : []),
+      ],
       rows: rows.map((r) => [
         label(f, r.v),
         formatRate(r.rps),
         `${formatRate(r.low)}-${formatRate(r.high)}`,
         r.p99.toFixed(0),
         `${r.ratio.toFixed(2)}x`,
+        ...(hasCpu ? [r.cpu.toFixed(1), `${r.cpuRatio.toFixed(2)}x`] : []),
       ]),
     },
     target: {
@@ -167,10 +218,13 @@ async function main(): Promise<void> {
   const servers = new Map<string, Server>();
   try {
     // Started together (an idle server costs nothing), each in its own process.
-    const pairs = FRAMEWORKS.flatMap((f) => VARIANTS.map((v) => [f, v] as const));
-    const started = await Promise.allSettled(pairs.map(([f, v]) => startServer(f, v, url)));
+    const replicas = Array.from({ length: PLAN.replicas }, (_, r) => r);
+    const triples = FRAMEWORKS.flatMap((f) =>
+      VARIANTS.flatMap((v) => replicas.map((r) => [f, v, r] as const)),
+    );
+    const started = await Promise.allSettled(triples.map(([f, v]) => startServer(f, v, url)));
     for (const [i, s] of started.entries())
-      if (s.status === 'fulfilled') servers.set(pairs[i]!.join(' '), s.value);
+      if (s.status === 'fulfilled') servers.set(triples[i]!.join(' '), s.value);
     for (const s of started) if (s.status === 'rejected') throw s.reason;
     for (const f of FRAMEWORKS) {
       const result = await framework(f, servers);
@@ -187,7 +241,7 @@ async function main(): Promise<void> {
     tables[tables.length - 1] = {
       ...last,
       notes: [
-        `Each server runs in its own process; autocannon runs in the benchmark process on the same machine. Requests/s and p99 are medians of ${PLAN.rounds} run(s); "x bare" is the median of the per-round ratios to the bare server measured in the same round. Limits are far above what a run sends, so no request is rejected (a run with any non-2xx fails). Targets: bulwark headers + memory rate limit >= 0.9x bare on every framework.`,
+        `Each server runs in its own process (${PLAN.replicas} per stack, used in alternate rounds)${PIN ? `, pinned to core ${CORES - 1}` : ''}; autocannon runs in the benchmark process${PIN ? ' on core 0' : ''}. Requests/s, p99 and server CPU per request are medians of ${PLAN.rounds} run(s); "x bare" is the median of the per-round ratios to the bare server measured in the same round, and "x bare (CPU)" the same for CPU time per request (bare's over the stack's: the throughput a saturated server would keep). Limits are far above what a run sends, so no request is rejected (a run with any non-2xx fails). Targets: bulwark headers + memory rate limit >= 0.9x bare on every framework.`,
       ],
     };
   const chart: Chart = {

@@ -12,6 +12,8 @@ export { configFromEnv, ConfigError, DEFAULT_MAX_PAYLOAD_BYTES } from './config.
 export type { BulwarkConfig, RateLimitBackend } from './config.js';
 export * from './headers/index.js';
 export { maskUrlCredentials } from './util/mask-url.js';
+export { isPromise } from './util/maybe-promise.js';
+export type { MaybePromise } from './util/maybe-promise.js';
 export * from './body/index.js';
 export * from './webhook/index.js';
 export * from './rate-limit/index.js';

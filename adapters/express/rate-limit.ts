@@ -1,6 +1,6 @@
-import type { Request, RequestHandler } from 'express';
-import { compileRateLimit } from 'bulwark';
-import type { ClientAddressInput, RateLimitMiddlewareOptions } from 'bulwark';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { compileRateLimit, isPromise } from 'bulwark';
+import type { ClientAddressInput, RateLimitMiddlewareOptions, RateLimitOutcome } from 'bulwark';
 import { rejectExpress } from './reject.js';
 import type { ExpressRejectOptions } from './reject.js';
 
@@ -21,23 +21,43 @@ const peer = (req: Request): ClientAddressInput => ({
 export function rateLimit(options: ExpressRateLimitOptions): RequestHandler {
   const check = compileRateLimit(options, peer);
   const { onReject } = options;
+  const apply = (
+    outcome: RateLimitOutcome | undefined,
+    req: Request,
+    res: Response,
+    next: NextFunction,
+  ): void => {
+    if (outcome === undefined) {
+      next();
+      return;
+    }
+    if (outcome.error !== undefined) {
+      rejectExpress(outcome.error, req, res, next, onReject);
+      return;
+    }
+    const h = outcome.headers;
+    for (const name in h) {
+      const value = h[name];
+      if (value !== undefined) res.setHeader(name, value);
+    }
+    next();
+  };
   return (req, res, next) => {
-    check(req).then(
+    let result: ReturnType<typeof check>;
+    try {
+      result = check(req);
+    } catch (error: unknown) {
+      next(error);
+      return;
+    }
+    // A memory-backed decision is ready now: the request goes on in the same tick.
+    if (!isPromise(result)) {
+      apply(result, req, res, next);
+      return;
+    }
+    result.then(
       (outcome) => {
-        if (outcome === undefined) {
-          next();
-          return;
-        }
-        if (outcome.error !== undefined) {
-          rejectExpress(outcome.error, req, res, next, onReject);
-          return;
-        }
-        const h = outcome.headers;
-        for (const name in h) {
-          const value = h[name];
-          if (value !== undefined) res.setHeader(name, value);
-        }
-        next();
+        apply(outcome, req, res, next);
       },
       (error: unknown) => {
         next(error);

@@ -40,8 +40,10 @@ const plugin: FastifyPluginCallback<FastifyPayloadLimitOptions> = (fastify, opti
   // preParsing sees the payload stream before any content-type parser reads it. The bytes
   // bulwark read are handed on, so Fastify's own parsers still produce request.body.
   fastify.addHook('preParsing', async (request, reply, payload) => {
+    // Bodyless requests first: they skip the per-route lookup.
+    if (!hasBody(request.headers)) return payload;
     const receiver = receiverFor(request);
-    if (receiver === undefined || !hasBody(request.headers)) return payload;
+    if (receiver === undefined) return payload;
     const receipt = await receiver.receive(payload, request.raw.headersDistinct);
     return settleFastify(receipt, request, reply, payload, onReject);
   });

@@ -5,9 +5,15 @@ import type {
   onRequestHookHandler,
 } from 'fastify';
 import fp from 'fastify-plugin';
-import { compileRateLimit } from 'bulwark';
-import type { ClientAddressInput, RateLimitCheck, RateLimitMiddlewareOptions } from 'bulwark';
+import { compileRateLimit, isPromise } from 'bulwark';
+import type {
+  ClientAddressInput,
+  RateLimitCheck,
+  RateLimitMiddlewareOptions,
+  RateLimitOutcome,
+} from 'bulwark';
 import { rejectFastify } from './reject.js';
+import { addRouteOnRequest } from './route-settings.js';
 import type { FastifyRejectOptions } from './reject.js';
 
 /** Options a route may set in `config.rateLimit`: any plugin option, the limiter included. */
@@ -38,26 +44,49 @@ const peer = (request: FastifyRequest): ClientAddressInput => ({
   headers: request.headers,
 });
 
+const failure = (error: unknown): Error =>
+  error instanceof Error ? error : new Error(String(error));
+
 function hook(
   check: RateLimitCheck<FastifyRequest>,
   onReject: FastifyRateLimitOptions['onReject'],
 ): onRequestHookHandler {
-  // Callback style: no extra promise per request beyond the limiter's own.
+  const apply = (
+    outcome: RateLimitOutcome | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: (error?: Error) => void,
+  ): void => {
+    if (outcome === undefined) {
+      done();
+    } else if (outcome.error === undefined) {
+      reply.headers(outcome.headers);
+      done();
+    } else {
+      // A sent reply ends the request; Fastify must not run the handler, so done is not called.
+      rejectFastify(outcome.error, request, reply, onReject).catch(done);
+    }
+  };
+  // Callback style: a memory-backed decision is ready now and the request goes on in the
+  // same tick, with no promise at all.
   return (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
-    check(request).then(
+    let result: ReturnType<typeof check>;
+    try {
+      result = check(request);
+    } catch (error: unknown) {
+      done(failure(error));
+      return;
+    }
+    if (!isPromise(result)) {
+      apply(result, request, reply, done);
+      return;
+    }
+    result.then(
       (outcome) => {
-        if (outcome === undefined) {
-          done();
-        } else if (outcome.error === undefined) {
-          reply.headers(outcome.headers);
-          done();
-        } else {
-          // A sent reply ends the request; Fastify must not run the handler, so done is not called.
-          rejectFastify(outcome.error, request, reply, onReject).catch(done);
-        }
+        apply(outcome, request, reply, done);
       },
       (error: unknown) => {
-        done(error instanceof Error ? error : new Error(String(error)));
+        done(failure(error));
       },
     );
   };
@@ -91,13 +120,7 @@ const plugin: FastifyPluginCallback<FastifyRateLimitOptions> = (fastify, options
         perRoute.set(own, handler);
       } else handler = compiled;
     }
-    const existing = route.onRequest;
-    route.onRequest =
-      existing === undefined
-        ? [handler]
-        : Array.isArray(existing)
-          ? [handler, ...existing]
-          : [handler, existing];
+    addRouteOnRequest(route, handler);
   });
   done();
 };

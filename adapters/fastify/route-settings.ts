@@ -39,3 +39,31 @@ export function routeSettings<O extends object, C>(
     return own === false ? undefined : perRoute.get(own);
   };
 }
+
+type RouteHook = NonNullable<RouteOptions['onRequest']> extends infer H
+  ? H extends readonly (infer F)[]
+    ? F
+    : H
+  : never;
+
+const kHeaders = Symbol('bulwark.securityHeaders.hook');
+
+/** Marks a route-level hook as one that writes security headers (see {@link addRouteOnRequest}). */
+export function markHeadersHook<H extends object>(hook: H): H {
+  return Object.assign(hook, { [kHeaders]: true });
+}
+
+/**
+ * Puts a bulwark hook in front of the route's own onRequest hooks (an auth check must not
+ * run for a request the limiter refuses), behind any security-headers hook already there, so
+ * a route's own headers are written before a 429 is answered.
+ */
+export function addRouteOnRequest(route: RouteOptions, hook: RouteHook): void {
+  const existing = route.onRequest;
+  const list: RouteHook[] =
+    existing === undefined ? [] : Array.isArray(existing) ? [...existing] : [existing];
+  let at = 0;
+  while (at < list.length && (list[at] as { [kHeaders]?: boolean })[kHeaders] === true) at++;
+  list.splice(at, 0, hook);
+  route.onRequest = list;
+}

@@ -1,8 +1,8 @@
-import type { FastifyPluginCallback, FastifyReply } from 'fastify';
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { applySecurityHeaders, compileSecurityHeaders } from 'bulwark';
-import type { HeaderAccess, SecurityHeadersOptions } from 'bulwark';
-import { routeSettings } from './route-settings.js';
+import type { CompiledSecurityHeaders, HeaderAccess, SecurityHeadersOptions } from 'bulwark';
+import { addRouteOnRequest, markHeadersHook } from './route-settings.js';
 
 /** Options for the Fastify `securityHeaders` plugin. */
 export interface FastifySecurityHeadersOptions extends SecurityHeadersOptions {
@@ -27,21 +27,34 @@ const replyHeaders: HeaderAccess<FastifyReply> = {
   },
 };
 
+type Hook = (request: FastifyRequest, reply: FastifyReply, done: () => void) => void;
+
+const hookFor =
+  (compiled: CompiledSecurityHeaders): Hook =>
+  (_request, reply, done) => {
+    applySecurityHeaders(reply, replyHeaders, compiled);
+    done();
+  };
+
 const plugin: FastifyPluginCallback<FastifySecurityHeadersOptions> = (fastify, options, done) => {
   const { global = true, ...headerOptions } = options;
-  const defaults = compileSecurityHeaders(headerOptions);
-  const settingsFor = routeSettings(fastify, {
-    read: (config) => config?.securityHeaders,
-    global,
-    defaults,
-    compile: compileSecurityHeaders,
-  });
-  // onSend runs for every reply, including 404s, errors, CORS preflights and other
-  // plugins' early answers, which is exactly where the headers must land.
-  fastify.addHook('onSend', (request, reply, payload, next) => {
-    const compiled = settingsFor(request);
-    if (compiled !== undefined) applySecurityHeaders(reply, replyHeaders, compiled);
-    next(null, payload);
+  // The headers are written when the request arrives (onRequest, as @fastify/helmet does):
+  // Fastify keeps reply headers through thrown errors and the 404 handler, and every later
+  // hook, plugin answer (CORS preflights, bulwark's 413 and 429) and handler sees them. A
+  // global hook is one synchronous call with nothing looked up per request; a route with its
+  // own entry gets a route-level hook, compiled at startup, that runs after it and replaces
+  // what it wrote.
+  if (global) fastify.addHook('onRequest', hookFor(compileSecurityHeaders(headerOptions)));
+  const perRoute = new Map<SecurityHeadersOptions | false, Hook>();
+  fastify.addHook('onRoute', (route) => {
+    const own = route.config?.securityHeaders;
+    if (own === undefined) return;
+    let hook = perRoute.get(own);
+    if (hook === undefined) {
+      hook = markHeadersHook(hookFor(compileSecurityHeaders(own)));
+      perRoute.set(own, hook);
+    }
+    addRouteOnRequest(route, hook);
   });
   done();
 };

@@ -1,6 +1,6 @@
-import type { Context, Middleware } from 'koa';
-import { compileRateLimit } from 'bulwark';
-import type { ClientAddressInput, RateLimitMiddlewareOptions } from 'bulwark';
+import type { Context, Middleware, Next } from 'koa';
+import { compileRateLimit, isPromise } from 'bulwark';
+import type { ClientAddressInput, RateLimitMiddlewareOptions, RateLimitOutcome } from 'bulwark';
 import { rejectKoa } from './reject.js';
 import type { KoaRejectOptions } from './reject.js';
 
@@ -21,21 +21,25 @@ const peer = (ctx: Context): ClientAddressInput => ({
 export function rateLimit(options: KoaRateLimitOptions): Middleware {
   const check = compileRateLimit(options, peer);
   const { onReject } = options;
-  return async (ctx, next) => {
-    const outcome = await check(ctx);
-    if (outcome === undefined) {
-      await next();
-      return;
-    }
-    if (outcome.error !== undefined) {
-      await rejectKoa(outcome.error, ctx, onReject);
-      return;
-    }
+  const apply = (
+    outcome: RateLimitOutcome | undefined,
+    ctx: Context,
+    next: Next,
+  ): Promise<void> => {
+    if (outcome === undefined) return next();
+    if (outcome.error !== undefined) return rejectKoa(outcome.error, ctx, onReject);
     const h = outcome.headers;
     for (const name in h) {
       const value = h[name];
       if (value !== undefined) ctx.res.setHeader(name, value);
     }
-    await next();
+    return next();
+  };
+  // Not an async function: a memory-backed decision is ready now, and the request goes on
+  // without an extra promise and microtask. A throw here is turned into a rejection by Koa.
+  return (ctx, next) => {
+    const result = check(ctx);
+    if (!isPromise(result)) return apply(result, ctx, next);
+    return result.then((outcome) => apply(outcome, ctx, next));
   };
 }

@@ -107,6 +107,6 @@ export class StoreFailureHandler {
     }
     if (policy === 'allow') return this.#allow;
     if (policy === 'deny') return this.#deny;
-    return policy.fallback.consume(key, cost);
+    return policy.fallback.decide(key, cost);
   }
 }

@@ -55,19 +55,26 @@ export function compileRateLimitHeaders(options: RateLimitHeaderOptions): RateLi
     if (!d.allowed) h['Retry-After'] = String(seconds(d.retryAfterMs));
     return h;
   };
+  // The policy field only changes with the limit, which is the limiter's own: built once.
+  let policyLimit = -1;
+  let policy = '';
   return (d) => {
     // A decision made without the store (fail open or closed) has no honest counts to show.
     if (d.storeUnavailable) return retryAfter(d, {});
     const h: Record<string, string> = {};
     const t = seconds(d.resetMs);
+    if (d.limit !== policyLimit) {
+      policyLimit = d.limit;
+      policy = format === 'ietf' ? `${quoted};q=${d.limit};w=${w}` : `${d.limit};w=${w}`;
+    }
     if (format === 'ietf') {
-      h['RateLimit-Policy'] = `${quoted};q=${d.limit};w=${w}`;
+      h['RateLimit-Policy'] = policy;
       h.RateLimit = `${quoted};r=${d.remaining};t=${t}`;
     } else if (format === 'draft-7') {
-      h['RateLimit-Policy'] = `${d.limit};w=${w}`;
+      h['RateLimit-Policy'] = policy;
       h.RateLimit = `limit=${d.limit}, remaining=${d.remaining}, reset=${t}`;
     } else if (format === 'draft-6') {
-      h['RateLimit-Policy'] = `${d.limit};w=${w}`;
+      h['RateLimit-Policy'] = policy;
       h['RateLimit-Limit'] = String(d.limit);
       h['RateLimit-Remaining'] = String(d.remaining);
       h['RateLimit-Reset'] = String(t);

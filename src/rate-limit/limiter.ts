@@ -35,29 +35,36 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     return d;
   };
 
+  const failed = (error: unknown, key: string, cost: number) => failures.failed(error, key, cost);
+  // Synchronous whenever the store is: only a store that answers with a promise (Redis) makes
+  // the caller wait.
+  function decide(key: string, cost = 1): RateLimitDecision | Promise<RateLimitDecision> {
+    if (cost !== 1) checkCost(cost, limit);
+    if (typeof key !== 'string') {
+      throw new TypeError(`bulwark: rate limit key must be a string, got ${typeof key}.`);
+    }
+    let result: RateLimitDecision | Promise<RateLimitDecision>;
+    try {
+      result = store.consume(policy, key, cost, clock());
+    } catch (error: unknown) {
+      return failed(error, key, cost);
+    }
+    if (isPromiseLike(result)) {
+      return Promise.resolve(result).then(passed, (error: unknown) => failed(error, key, cost));
+    }
+    return failures.down ? passed(result) : result;
+  }
+
   return {
     name: o.name,
     limit: o.limit,
     windowMs: o.windowMs,
     algorithm: o.algorithm,
     policy,
+    decide,
     consume(key: string, cost = 1): Promise<RateLimitDecision> {
-      if (cost !== 1) checkCost(cost, limit);
-      if (typeof key !== 'string') {
-        throw new TypeError(`bulwark: rate limit key must be a string, got ${typeof key}.`);
-      }
-      let result: RateLimitDecision | Promise<RateLimitDecision>;
-      try {
-        result = store.consume(policy, key, cost, clock());
-      } catch (error: unknown) {
-        return Promise.resolve(failures.failed(error, key, cost));
-      }
-      if (isPromiseLike(result)) {
-        return Promise.resolve(result).then(passed, (error: unknown) =>
-          failures.failed(error, key, cost),
-        );
-      }
-      return Promise.resolve(passed(result));
+      // A bad key or cost is a programming error and throws here, synchronously, as before.
+      return Promise.resolve(decide(key, cost));
     },
     async reset(key: string): Promise<void> {
       await store.reset(policy, key);

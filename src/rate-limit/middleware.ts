@@ -1,4 +1,6 @@
 import type { BulwarkError } from '../errors.js';
+import { isPromise } from '../util/maybe-promise.js';
+import type { MaybePromise } from '../util/maybe-promise.js';
 import { compileClientIp } from './client-ip.js';
 import type { ClientAddressInput, ProxyHeader } from './client-ip.js';
 import { compileRateLimitHeaders } from './headers.js';
@@ -39,11 +41,18 @@ export interface RateLimitOutcome {
   readonly error: BulwarkError | undefined;
 }
 
-/** The compiled check an adapter runs per request; undefined when the request was skipped. */
-export type RateLimitCheck<Req> = (request: Req) => Promise<RateLimitOutcome | undefined>;
+/**
+ * The compiled check an adapter runs per request; undefined when the request was skipped.
+ * The outcome is returned synchronously when the limiter's store answers synchronously
+ * (MemoryStore) and the `key` and `skip` functions do, and as a promise otherwise: adapters
+ * branch with {@link isPromise}, so a memory-backed limit adds no microtask to a request.
+ */
+export type RateLimitCheck<Req> = (
+  request: Req,
+) => MaybePromise<RateLimitOutcome | undefined>;
 
 function isLimiter(value: RateLimiter | RateLimiterOptions): value is RateLimiter {
-  return typeof (value as Partial<RateLimiter>).consume === 'function';
+  return typeof (value as Partial<RateLimiter>).decide === 'function';
 }
 
 /**
@@ -79,27 +88,28 @@ export function compileRateLimit<Req>(
     ...(options.ipv6Subnet === undefined ? {} : { ipv6Subnet: options.ipv6Subnet }),
     ...(options.proxyHeader === undefined ? {} : { proxyHeader: options.proxyHeader }),
   });
-  const keyOf = key ?? ((request: Req) => clientIp(peer(request)));
   const ipOf = (request: Req) => clientIp(peer(request));
 
   const outcome = (d: RateLimitDecision): RateLimitOutcome => {
     const headers = headersFor(d);
     return { headers, error: d.allowed ? undefined : rateLimitError(d, headers) };
   };
-  const decide = (k: string): Promise<RateLimitOutcome> => limiter.consume(k).then(outcome);
+  const decide = (k: string): MaybePromise<RateLimitOutcome> => {
+    const d = limiter.decide(k);
+    return isPromise(d) ? d.then(outcome) : outcome(d);
+  };
 
-  // The common case (client IP, nothing skipped): one promise per request, the limiter's.
-  if (skip === undefined && key === undefined) {
-    return (request) => {
-      try {
-        return decide(ipOf(request));
-      } catch (error: unknown) {
-        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    };
-  }
-  return async (request) => {
-    if (skip !== undefined && (await skip(request))) return undefined;
-    return decide(await keyOf(request));
+  // The common case (client IP, nothing skipped): no promise at all on a memory store.
+  if (skip === undefined && key === undefined) return (request) => decide(ipOf(request));
+  const keyOf = key ?? ipOf;
+  const decideFor = (request: Req): MaybePromise<RateLimitOutcome> => {
+    const k = keyOf(request);
+    return isPromise(k) ? k.then(decide) : decide(k);
+  };
+  if (skip === undefined) return decideFor;
+  return (request) => {
+    const skipped = skip(request);
+    if (!isPromise(skipped)) return skipped ? undefined : decideFor(request);
+    return skipped.then((yes) => (yes ? undefined : decideFor(request)));
   };
 }

@@ -123,6 +123,12 @@ export interface RateLimiter {
    * number from 1 to `limit` is a programming error and throws a `TypeError`.
    */
   consume(key: string, cost?: number): Promise<RateLimitDecision>;
+  /**
+   * The same decision as {@link RateLimiter.consume}, returned synchronously when the store
+   * answers synchronously (MemoryStore) and as a promise otherwise (RedisStore). Middleware
+   * calls this so a memory-backed limit adds no promise and no microtask to a request.
+   */
+  decide(key: string, cost?: number): RateLimitDecision | Promise<RateLimitDecision>;
   /** Forgets everything counted for `key`. */
   reset(key: string): Promise<void>;
 }

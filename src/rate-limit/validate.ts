@@ -86,7 +86,7 @@ export function validateRateLimiterOptions(options: RateLimiterOptions): ValidRa
   if (
     onStoreError !== 'allow' &&
     onStoreError !== 'deny' &&
-    typeof (onStoreError as { fallback?: { consume?: unknown } } | null)?.fallback?.consume !==
+    typeof (onStoreError as { fallback?: { decide?: unknown } } | null)?.fallback?.decide !==
       'function'
   ) {
     fail(

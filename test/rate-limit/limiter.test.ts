@@ -1,6 +1,7 @@
 import { describe, expect, expectTypeOf, it, onTestFinished, vi } from 'vitest';
 import {
   createRateLimiter,
+  isPromise,
   MemoryStore,
   MISSION_CONTROL_RATE_LIMITS,
   STORE_RECOVERY_QUIET_MS,
@@ -154,6 +155,55 @@ describe('store failure policy', () => {
     const l = createRateLimiter({ limit: 5, windowMs: 1000, store, logger: recordingLogger() });
     store.close();
     expect((await l.consume('k')).storeUnavailable).toBe(true);
+  });
+});
+
+describe('decide: synchronous when the store is', () => {
+  it('answers a MemoryStore decision now, with the same counting as consume', async () => {
+    const l = createRateLimiter({ limit: 2, windowMs: 60_000 });
+    const first = l.decide('k');
+    expect(isPromise(first)).toBe(false);
+    expect(first).toMatchObject({ allowed: true, remaining: 1 });
+    expect(await l.consume('k')).toMatchObject({ allowed: true, remaining: 0 });
+    expect(l.decide('k')).toMatchObject({ allowed: false, remaining: 0 });
+  });
+
+  it('answers with a promise when the store does, and the failure policy still applies', async () => {
+    class AsyncStore extends SwitchableStore {
+      // @ts-expect-error -- an asynchronous store, as RedisStore is
+      override consume(...args: Parameters<MemoryStore['consume']>): Promise<RateLimitDecision> {
+        return Promise.resolve().then(() => super.consume(...args));
+      }
+    }
+    const store = new AsyncStore();
+    const l = createRateLimiter({ limit: 1, windowMs: 60_000, store, logger: recordingLogger() });
+    const pending = l.decide('k');
+    expect(isPromise(pending)).toBe(true);
+    expect(await pending).toMatchObject({ allowed: true });
+    store.up = false;
+    expect(await l.decide('k')).toMatchObject({ allowed: true, storeUnavailable: true });
+  });
+
+  it('a synchronous store failure becomes the policy decision, synchronously', () => {
+    const store = new SwitchableStore();
+    store.up = false;
+    const l = createRateLimiter({ limit: 5, windowMs: 1000, store, logger: recordingLogger() });
+    expect(l.decide('k')).toMatchObject({ allowed: true, storeUnavailable: true });
+  });
+
+  it('a memory fallback answers synchronously while the store is away', () => {
+    const store = new SwitchableStore();
+    store.up = false;
+    const fallback = createRateLimiter({ name: 'fb', limit: 1, windowMs: 60_000 });
+    const l = createRateLimiter({
+      limit: 5,
+      windowMs: 1000,
+      store,
+      logger: recordingLogger(),
+      onStoreError: { fallback },
+    });
+    expect(l.decide('k')).toMatchObject({ allowed: true, limit: 1 });
+    expect(l.decide('k')).toMatchObject({ allowed: false, limit: 1 });
   });
 });
 

@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { securityHeaders } from 'bulwark/fastify';
+import { rateLimit, securityHeaders } from 'bulwark/fastify';
 
 let app: FastifyInstance | undefined;
 afterEach(async () => {
@@ -44,5 +44,21 @@ describe('fastify securityHeaders', () => {
     expect(() =>
       app?.get('/bad', { config: { securityHeaders: { xFrameOptions: 'NOPE' } } }, () => ({})),
     ).toThrow(/X-Frame-Options/);
+  });
+
+  it("a route's own headers are on its 429, whatever the registration order", async () => {
+    for (const order of ['headers first', 'limit first'] as const) {
+      const a = Fastify();
+      if (order === 'headers first') await a.register(securityHeaders);
+      await a.register(rateLimit, { limiter: { limit: 1, windowMs: 60_000 } });
+      if (order === 'limit first') await a.register(securityHeaders);
+      a.get('/web', { config: { securityHeaders: { preset: 'web' } } }, () => ({}));
+      expect((await a.inject('/web')).statusCode).toBe(200);
+      const refused = await a.inject('/web');
+      expect(refused.statusCode).toBe(429);
+      expect(refused.headers['content-security-policy']).toBeDefined();
+      expect(refused.headers['x-content-type-options']).toBe('nosniff');
+      await a.close();
+    }
   });
 });

@@ -45,4 +45,49 @@ describe('koa securityHeaders', () => {
     app = await listen(createServer(k.callback()));
     expect((await http(`${app.url}/`)).status).toBe(500);
   });
+
+  it('chains to an onerror an outer middleware put on the context', async () => {
+    const k = new Koa();
+    k.silent = true;
+    const seen: string[] = [];
+    k.use((ctx, next) => {
+      const original = ctx.onerror.bind(ctx);
+      ctx.onerror = (error: Error | null) => {
+        if (error !== null) seen.push(error.message);
+        original(error!);
+      };
+      return next();
+    });
+    k.use(securityHeaders());
+    k.use(() => {
+      throw Object.assign(new Error('teapot'), { status: 418, expose: true });
+    });
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises
+    app = await listen(createServer(k.callback()));
+    const res = await http(`${app.url}/`);
+    expect(res.status).toBe(418);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(seen).toEqual(['teapot']);
+  });
+
+  it('an error an outer middleware handles itself keeps the headers', async () => {
+    const k = new Koa();
+    k.use(async (ctx, next) => {
+      try {
+        await next();
+      } catch {
+        ctx.status = 409;
+        ctx.body = { detail: 'handled' };
+      }
+    });
+    k.use(securityHeaders());
+    k.use(() => {
+      throw new Error('conflict');
+    });
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises
+    app = await listen(createServer(k.callback()));
+    const res = await http(`${app.url}/`);
+    expect(res.status).toBe(409);
+    expect(res.headers['x-frame-options']).toBe('DENY');
+  });
 });
