@@ -18,11 +18,14 @@ export function slidingLog(
 ): RateLimitDecision {
   const { limit, windowMs } = policy;
   let log = e.log;
-  if (log === null || log.length > limit) {
+  if (log === null) {
     log = new Array<number>(Math.min(limit, INITIAL_CAPACITY)).fill(0);
     e.log = log;
     e.pos = 0;
     e.len = 0;
+  } else if (log.length > limit) {
+    // The limit was lowered since these were logged: the newest `limit` still count.
+    log = resize(e, log, limit);
   }
   const horizon = now - windowMs;
   while (e.len > 0 && recent(e, log, e.len) <= horizon) e.len--;
@@ -54,11 +57,17 @@ const INITIAL_CAPACITY = 8;
 function grow(e: Entry, log: number[], needed: number, limit: number): number[] {
   let capacity = log.length * 2;
   while (capacity < needed) capacity *= 2;
-  const next = new Array<number>(Math.min(limit, capacity)).fill(0);
-  // Copy oldest to newest, so the ring restarts at index 0 with its order intact.
-  for (let k = e.len; k >= 1; k--) next[e.len - k] = recent(e, log, k);
+  return resize(e, log, Math.min(limit, capacity));
+}
+
+/** A ring of `capacity` holding the newest timestamps that fit, oldest first from index 0. */
+function resize(e: Entry, log: number[], capacity: number): number[] {
+  const next = new Array<number>(capacity).fill(0);
+  const keep = Math.min(e.len, capacity);
+  for (let k = keep; k >= 1; k--) next[keep - k] = recent(e, log, k);
   e.log = next;
-  e.pos = e.len === next.length ? 0 : e.len;
+  e.len = keep;
+  e.pos = keep === capacity ? 0 : keep;
   return next;
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { createRateLimiter } from 'bulwark';
+import { createRateLimiter, MemoryStore } from 'bulwark';
 import { RedisStore } from 'bulwark/redis';
 import type { RedisStoreClient } from 'bulwark/redis';
 import { freePort } from '../helpers/free-port.js';
@@ -54,6 +54,39 @@ describe.skipIf(noRedis)('RedisStore', () => {
     expect(ttl).toBeLessThanOrEqual(10_000);
     await l.reset('1.2.3.4');
     expect(await client!.exists(key)).toBe(0);
+  });
+
+  it('sliding-log agrees with MemoryStore on big costs, a lowered limit and mass expiry', async () => {
+    const clock = { now: 1_000_000 };
+    const redisStore = new RedisStore({ client: client!, prefix, clock: () => clock.now });
+    const make = (store: RedisStore | MemoryStore, limit: number) =>
+      createRateLimiter({
+        name: 'log-edges',
+        limit,
+        windowMs: 10_000,
+        algorithm: 'sliding-log',
+        countRejected: true,
+        store,
+        clock: () => clock.now,
+      });
+    const memoryStore = new MemoryStore();
+    const trace: [advanceMs: number, limit: number, cost: number][] = [
+      [0, 5000, 2500], // 2,500 timestamps in one call: pushed in chunks
+      [1, 5000, 2500],
+      [1, 5000, 1], // rejected, and logged (countRejected)
+      [1, 3000, 1], // the same limiter name with a lower limit
+      [5_000, 3000, 10],
+      [9_999, 3000, 1], // most timestamps leave the window at once
+      [20_000, 3000, 1], // all of them
+      [1, 2, 2],
+      [1, 2, 1],
+    ];
+    for (const [advance, limit, cost] of trace) {
+      clock.now += advance;
+      const fromRedis = await make(redisStore, limit).consume('k', cost);
+      const fromMemory = await make(memoryStore, limit).consume('k', cost);
+      expect(fromRedis, `${advance} ${limit} ${cost}`).toEqual(fromMemory);
+    }
   });
 
   it('every algorithm leaves a TTL on its key', async () => {

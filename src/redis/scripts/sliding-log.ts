@@ -1,41 +1,55 @@
 /**
- * Mirrors src/rate-limit/sliding-log.ts. State: the most recent `limit` unit timestamps,
- * newest first, as one MessagePack array (cmsgpack is built into Redis's Lua), read with one
- * GET and written back with its TTL in one SET.
+ * Mirrors src/rate-limit/sliding-log.ts. State: a Redis list of unit timestamps, newest at
+ * the head, at most `limit` long. A decision is a few O(1) list commands: timestamps that
+ * left the window are cut from the tail (found by binary search when there are several, so
+ * a burst of expiries costs O(log n) calls, never a scan), the count is the list's length,
+ * and an admitted request pushes its timestamps at the head. The key expires with its
+ * newest timestamp.
  */
 export const SLIDING_LOG = `
-local raw = redis.call('GET', key)
-local log = {}
-if raw then log = cmsgpack.unpack(raw) end
-local n = #log
 local horizon = now - w
-local k = limit - cost + 1
-local allowed = k > n or log[k] <= horizon
-local inWindow = 0
-for i = 1, n do
-  if log[i] > horizon then inWindow = i else break end
-end
-if allowed or countRejected then
-  local keep = math.min(inWindow, limit - cost)
-  local fresh = {}
-  for i = 1, cost do fresh[i] = now end
-  for i = 1, keep do fresh[cost + i] = log[i] end
-  log = fresh
-  n = cost + keep
-  inWindow = math.min(limit, inWindow + cost)
-end
-local resetMs = 0
-if inWindow > 0 then
-  resetMs = log[1] + w - now
-  -- Expired timestamps are dropped on write: only the window's entries are kept.
-  if n > inWindow then
-    for i = n, inWindow + 1, -1 do log[i] = nil end
+local n = redis.call('LLEN', key)
+if n > 0 and tonumber(redis.call('LINDEX', key, -1)) <= horizon then
+  -- The first index (from the head) holding a timestamp outside the window.
+  local lo, hi = 0, n - 1
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    if tonumber(redis.call('LINDEX', key, mid)) <= horizon then hi = mid else lo = mid + 1 end
   end
-  redis.call('SET', key, cmsgpack.pack(log), 'PX', resetMs)
-else
-  redis.call('DEL', key)
+  n = lo
+  if n == 0 then redis.call('DEL', key) else redis.call('LTRIM', key, 0, n - 1) end
+end
+if n > limit then
+  -- The limit was lowered since these were logged.
+  redis.call('LTRIM', key, 0, limit - 1)
+  n = limit
+end
+local allowed = n + cost <= limit
+local resetMs = 0
+if allowed or countRejected then
+  -- In chunks: unpack() of a very large cost would overflow Lua's stack.
+  local left = cost
+  while left > 0 do
+    local chunk = math.min(left, 1000)
+    local stamps = {}
+    for i = 1, chunk do stamps[i] = now end
+    redis.call('LPUSH', key, unpack(stamps))
+    left = left - chunk
+  end
+  n = n + cost
+  if n > limit then
+    redis.call('LTRIM', key, 0, limit - 1)
+    n = limit
+  end
+  resetMs = w
+  redis.call('PEXPIRE', key, w)
+elseif n > 0 then
+  resetMs = tonumber(redis.call('LINDEX', key, 0)) + w - now
 end
 local retry = 0
-if not allowed then retry = log[k] + w - now end
-return { allowed and 1 or 0, limit - inWindow, resetMs, retry }
+if not allowed then
+  -- The (limit - cost + 1)-th most recent timestamp, counted from the tail.
+  retry = tonumber(redis.call('LINDEX', key, limit - cost - n)) + w - now
+end
+return { allowed and 1 or 0, limit - n, resetMs, retry }
 `;
