@@ -67,7 +67,9 @@ pin(process.pid, 0);
 /** The process's user + system CPU time in microseconds, from /proc (Linux); NaN elsewhere. */
 function cpuMicros(pid: number | undefined): number {
   try {
-    const fields = readFileSync(`/proc/${String(pid)}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(`/proc/${String(pid)}/stat`, 'utf8')
+      .split(') ')[1]!
+      .split(' ');
     // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
     return (Number(fields[11]) + Number(fields[12])) * 10_000;
   } catch {

@@ -40,11 +40,12 @@ export function routeSettings<O extends object, C>(
   };
 }
 
-type RouteHook = NonNullable<RouteOptions['onRequest']> extends infer H
-  ? H extends readonly (infer F)[]
-    ? F
-    : H
-  : never;
+type RouteHook =
+  NonNullable<RouteOptions['onRequest']> extends infer H
+    ? H extends readonly (infer F)[]
+      ? F
+      : H
+    : never;
 
 const kHeaders = Symbol('bulwark.securityHeaders.hook');
 

@@ -47,9 +47,7 @@ export interface RateLimitOutcome {
  * (MemoryStore) and the `key` and `skip` functions do, and as a promise otherwise: adapters
  * branch with {@link isPromise}, so a memory-backed limit adds no microtask to a request.
  */
-export type RateLimitCheck<Req> = (
-  request: Req,
-) => MaybePromise<RateLimitOutcome | undefined>;
+export type RateLimitCheck<Req> = (request: Req) => MaybePromise<RateLimitOutcome | undefined>;
 
 function isLimiter(value: RateLimiter | RateLimiterOptions): value is RateLimiter {
   return typeof (value as Partial<RateLimiter>).decide === 'function';
