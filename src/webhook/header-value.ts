@@ -1,10 +1,11 @@
 import type { HeaderBag } from '../body/options.js';
 
-/** A header read for verification: its value, or why it cannot be used. */
+/**
+ * A header read for verification: its value as a plain string (the common case, so reading
+ * a good header allocates nothing), or why it cannot be used.
+ */
 export type HeaderRead =
-  | { readonly kind: 'value'; readonly value: string }
-  | { readonly kind: 'missing' }
-  | { readonly kind: 'bad'; readonly why: string };
+  string | { readonly kind: 'missing' } | { readonly kind: 'bad'; readonly why: string };
 
 /** Longest signature-bearing header accepted; real ones are well under 1 KiB. */
 export const MAX_HEADER_LENGTH = 4096;
@@ -46,5 +47,5 @@ export function readHeader(headers: HeaderBag, name: string, maxLength: number):
     return { kind: 'bad', why: `${name} contains non-ASCII or control characters` };
   }
   const value = raw.trim();
-  return value === '' ? MISSING : { kind: 'value', value };
+  return value === '' ? MISSING : value;
 }

@@ -12,6 +12,11 @@ export interface ParsedDelivery {
   readonly deliveryId: string | undefined;
   /** The header the signature was read from (for explanations). */
   readonly header: string;
+  /**
+   * The bytes signed before the body, built from the header text exactly as sent (a
+   * timestamp with leading zeros is signed with them), or '' when only the body is signed.
+   */
+  readonly signedPrefix: string;
 }
 
 /** Parsing either yields a delivery or the 403 to send, with a developer-facing reason. */
@@ -46,7 +51,7 @@ export interface WebhookScheme {
   keyBytes(secret: string): Buffer;
   /** Parses the signature headers; never throws. */
   parse(headers: HeaderBag, maxHeaderLength: number): ParseResult;
-  /** The bytes signed before the body, or '' when only the body is signed. */
+  /** The bytes a sender signs before the body, or '' when only the body is signed. */
   signedPrefix(delivery: { timestamp: number | undefined; deliveryId: string | undefined }): string;
   /** The headers a sender attaches for these digests (one per secret while rotating). */
   signatureHeaders(digests: readonly Buffer[], parts: SignParts): Record<string, string>;

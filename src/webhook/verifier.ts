@@ -1,5 +1,4 @@
 import { createHash, createHmac } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
 import { matchesAny } from './compare.js';
 import { signatureInvalid, signatureMissing, timestampOutOfRange } from './errors.js';
 import { MAX_HEADER_LENGTH } from './header-value.js';
@@ -83,7 +82,7 @@ class Verifier implements WebhookVerifier {
   readonly scheme: WebhookSchemeName;
   readonly replayProtected: boolean;
   readonly #scheme: WebhookScheme;
-  readonly #keys: readonly KeyObject[];
+  readonly #keys: readonly Buffer[];
   readonly #cache: SecretCache;
   readonly #tolerance: number;
   readonly #maxHeaderLength: number;
@@ -179,7 +178,7 @@ class Verifier implements WebhookVerifier {
         reason: 'replay protection is on and the delivery id header is missing',
       });
     }
-    const prefix = scheme.signedPrefix(delivery);
+    const prefix = delivery.signedPrefix;
     const body = parts.body;
     for (const key of keys) {
       const hmac = createHmac('sha256', key);

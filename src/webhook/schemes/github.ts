@@ -1,6 +1,6 @@
 import { readHeader } from '../header-value.js';
 import type { WebhookScheme } from '../scheme.js';
-import { HEX_DIGEST, invalid, required, utf8Key } from './shared.js';
+import { hexDigest, invalid, required, utf8Key } from './shared.js';
 
 const SIGNATURE = 'x-hub-signature-256';
 const DELIVERY = 'x-github-delivery';
@@ -23,18 +23,21 @@ export const githubScheme: WebhookScheme = {
   parse(headers, maxHeaderLength) {
     const value = required(readHeader(headers, SIGNATURE, maxHeaderLength), SIGNATURE);
     if (typeof value !== 'string') return value;
-    if (!PREFIX.test(value)) return invalid(`${SIGNATURE} does not start with sha256=`);
-    const hex = value.slice(7);
-    if (!HEX_DIGEST.test(hex)) return invalid(`${SIGNATURE} is not sha256= and 64 hex digits`);
+    // The exact lower-case prefix GitHub sends is checked first, without a regex.
+    if (!value.startsWith('sha256=') && !PREFIX.test(value))
+      return invalid(`${SIGNATURE} does not start with sha256=`);
+    const digest = hexDigest(value.slice(7));
+    if (digest === undefined) return invalid(`${SIGNATURE} is not sha256= and 64 hex digits`);
     const id = readHeader(headers, DELIVERY, MAX_ID);
-    if (id.kind === 'bad') return invalid(id.why);
+    if (typeof id !== 'string' && id.kind === 'bad') return invalid(id.why);
     return {
       ok: true,
       delivery: {
-        signatures: [Buffer.from(hex, 'hex')],
+        signatures: [digest],
         timestamp: undefined,
-        deliveryId: id.kind === 'value' ? id.value : undefined,
+        deliveryId: typeof id === 'string' ? id : undefined,
         header: SIGNATURE,
+        signedPrefix: '',
       },
     };
   },

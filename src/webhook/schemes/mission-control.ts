@@ -2,7 +2,7 @@ import { checkHeaderName } from '../../headers/validate.js';
 import type { HeaderBag } from '../../body/options.js';
 import { readHeader } from '../header-value.js';
 import type { ParseResult, WebhookScheme } from '../scheme.js';
-import { HEX_DIGEST, invalid, missing, utf8Key } from './shared.js';
+import { hexDigest, invalid, missing, utf8Key } from './shared.js';
 
 const DEFAULT_HEADERS = ['x-hub-signature-256', 'x-webhook-signature'] as const;
 const PREFIX = /^sha256=/i;
@@ -29,10 +29,13 @@ export function missionControlScheme(headerName?: string): WebhookScheme {
     parse(headers: HeaderBag, maxHeaderLength: number): ParseResult {
       for (const name of names) {
         const read = readHeader(headers, name, maxHeaderLength);
-        if (read.kind === 'missing') continue;
-        if (read.kind === 'bad') return invalid(read.why);
-        const hex = PREFIX.test(read.value) ? read.value.slice(7).trim() : read.value;
-        if (!HEX_DIGEST.test(hex)) {
+        if (typeof read !== 'string') {
+          if (read.kind === 'missing') continue;
+          return invalid(read.why);
+        }
+        const hex = PREFIX.test(read) ? read.slice(7).trim() : read;
+        const digest = hexDigest(hex);
+        if (digest === undefined) {
           return invalid(
             `${name} is not 64 hex digits after the optional sha256= prefix (got ${hex.length} characters)`,
           );
@@ -40,10 +43,11 @@ export function missionControlScheme(headerName?: string): WebhookScheme {
         return {
           ok: true,
           delivery: {
-            signatures: [Buffer.from(hex, 'hex')],
+            signatures: [digest],
             timestamp: undefined,
             deliveryId: undefined,
             header: name,
+            signedPrefix: '',
           },
         };
       }

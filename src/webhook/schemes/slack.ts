@@ -1,6 +1,6 @@
 import { readHeader } from '../header-value.js';
 import type { WebhookScheme } from '../scheme.js';
-import { HEX_DIGEST, invalid, required, requiredSeconds, utf8Key } from './shared.js';
+import { hexDigest, invalid, required, requiredSeconds, utf8Key } from './shared.js';
 
 const SIGNATURE = 'x-slack-signature';
 const TIMESTAMP = 'x-slack-request-timestamp';
@@ -26,15 +26,16 @@ export const slackScheme: WebhookScheme = {
     if (!value.startsWith('v0=')) {
       return invalid(`${SIGNATURE} has an unknown version (expected v0=)`);
     }
-    const hex = value.slice(3);
-    if (!HEX_DIGEST.test(hex)) return invalid(`${SIGNATURE} is not v0= and 64 hex digits`);
+    const digest = hexDigest(value.slice(3));
+    if (digest === undefined) return invalid(`${SIGNATURE} is not v0= and 64 hex digits`);
     return {
       ok: true,
       delivery: {
-        signatures: [Buffer.from(hex, 'hex')],
+        signatures: [digest],
         timestamp: Number(ts),
         deliveryId: undefined,
         header: SIGNATURE,
+        signedPrefix: `v0:${ts}:`,
       },
     };
   },

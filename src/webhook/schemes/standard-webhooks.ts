@@ -1,6 +1,6 @@
 import { readHeader } from '../header-value.js';
 import type { WebhookScheme } from '../scheme.js';
-import { BASE64_DIGEST, invalid, required, requiredSeconds } from './shared.js';
+import { base64Digest, invalid, required, requiredSeconds } from './shared.js';
 
 const ID = 'webhook-id';
 const TIMESTAMP = 'webhook-timestamp';
@@ -42,35 +42,48 @@ export const standardWebhooksScheme: WebhookScheme = {
     const value = required(readHeader(headers, SIGNATURE, maxHeaderLength), SIGNATURE);
     if (typeof value !== 'string') return value;
     const signatures: Buffer[] = [];
-    const versions = new Set<string>();
-    const entries = value.split(' ');
-    if (entries.length > MAX_ENTRIES) {
-      return invalid(`${SIGNATURE} has ${entries.length} entries, over ${MAX_ENTRIES}`);
-    }
-    for (const entry of entries) {
-      if (entry === '') continue;
-      const comma = entry.indexOf(',');
-      const version = comma === -1 ? entry : entry.slice(0, comma);
-      if (version !== 'v1') {
-        versions.add(version.slice(0, 16));
-        continue;
+    // Only a header with other versions needs the set, for the refusal's reason.
+    let versions: Set<string> | undefined;
+    // Entries are walked in place (no split, no slice per entry but the digest itself).
+    let entries = 0;
+    for (let start = 0; start <= value.length;) {
+      let end = value.indexOf(' ', start);
+      if (end === -1) end = value.length;
+      if (++entries > MAX_ENTRIES) {
+        return invalid(`${SIGNATURE} has ${value.split(' ').length} entries, over ${MAX_ENTRIES}`);
       }
-      const b64 = entry.slice(comma + 1);
-      // A malformed v1 entry (including "v1,...=," left by a repeated header that a proxy
-      // joined with a comma) is refused rather than skipped.
-      if (!BASE64_DIGEST.test(b64)) {
-        return invalid(`a v1 entry of ${SIGNATURE} is not 44 base64 characters`);
+      if (end > start) {
+        const comma = value.indexOf(',', start);
+        const versionEnd = comma === -1 || comma > end ? end : comma;
+        if (versionEnd - start !== 2 || !value.startsWith('v1', start)) {
+          (versions ??= new Set()).add(value.slice(start, Math.min(versionEnd, start + 16)));
+        } else {
+          // A malformed v1 entry (including "v1,...=," left by a repeated header that a
+          // proxy joined with a comma) is refused rather than skipped.
+          const b64 = versionEnd === end ? value.slice(start, end) : value.slice(comma + 1, end);
+          const digest = base64Digest(b64);
+          if (digest === undefined) {
+            return invalid(`a v1 entry of ${SIGNATURE} is not 44 base64 characters`);
+          }
+          signatures.push(digest);
+        }
       }
-      signatures.push(Buffer.from(b64, 'base64'));
+      start = end + 1;
     }
     if (signatures.length === 0) {
       return invalid(
-        `${SIGNATURE} has no v1 entry${versions.size > 0 ? ` (unknown versions: ${[...versions].join(', ')})` : ''}`,
+        `${SIGNATURE} has no v1 entry${versions === undefined ? '' : ` (unknown versions: ${[...versions].join(', ')})`}`,
       );
     }
     return {
       ok: true,
-      delivery: { signatures, timestamp: Number(ts), deliveryId: id, header: SIGNATURE },
+      delivery: {
+        signatures,
+        timestamp: Number(ts),
+        deliveryId: id,
+        header: SIGNATURE,
+        signedPrefix: `${id}.${ts}.`,
+      },
     };
   },
   signedPrefix: (d) => `${d.deliveryId ?? ''}.${d.timestamp ?? 0}.`,

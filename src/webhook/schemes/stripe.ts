@@ -1,6 +1,6 @@
 import { readHeader } from '../header-value.js';
 import type { WebhookScheme } from '../scheme.js';
-import { HEX_DIGEST, SECONDS, invalid, required, utf8Key } from './shared.js';
+import { SECONDS, hexDigest, invalid, required, utf8Key } from './shared.js';
 
 const SIGNATURE = 'stripe-signature';
 const MAX_ITEMS = 32;
@@ -35,8 +35,10 @@ export const stripeScheme: WebhookScheme = {
         if (timestamp !== undefined) return invalid(`${SIGNATURE} has more than one t=`);
         timestamp = v;
       } else if (key === 'v1') {
-        if (!HEX_DIGEST.test(v)) return invalid(`a v1= value of ${SIGNATURE} is not 64 hex digits`);
-        signatures.push(Buffer.from(v, 'hex'));
+        const digest = hexDigest(v);
+        if (digest === undefined)
+          return invalid(`a v1= value of ${SIGNATURE} is not 64 hex digits`);
+        signatures.push(digest);
       }
     }
     if (timestamp === undefined) return invalid(`${SIGNATURE} has no t= timestamp`);
@@ -49,6 +51,7 @@ export const stripeScheme: WebhookScheme = {
         timestamp: Number(timestamp),
         deliveryId: undefined,
         header: SIGNATURE,
+        signedPrefix: `${timestamp}.`,
       },
     };
   },
