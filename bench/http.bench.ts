@@ -25,7 +25,7 @@ const mode = benchMode();
 const PLAN = {
   smoke: { rounds: 1, seconds: 0, amount: 200, warmupSeconds: 0, replicas: 1 },
   quick: { rounds: 2, seconds: 1, amount: 0, warmupSeconds: 1, replicas: 1 },
-  full: { rounds: 6, seconds: 3, amount: 0, warmupSeconds: 2, replicas: 2 },
+  full: { rounds: 10, seconds: 2, amount: 0, warmupSeconds: 2, replicas: 2 },
 }[mode];
 const CONNECTIONS = 50;
 const LABELS: Record<Variant, string> = {
@@ -59,10 +59,18 @@ const PIN =
   process.platform === 'linux' &&
   CORES >= 2 &&
   spawnSync('taskset', ['-V']).status === 0;
+// -a: every thread of the process (V8's GC and compiler threads, libuv's pool), not only
+// the main one, or they would run on the other side's core.
 const pin = (pid: number | undefined, core: number): void => {
-  if (PIN && pid !== undefined) spawnSync('taskset', ['-pc', String(core), String(pid)]);
+  if (PIN && pid !== undefined) spawnSync('taskset', ['-a', '-pc', String(core), String(pid)]);
 };
 pin(process.pid, 0);
+// --frameworks=fastify,koa measures some frameworks only.
+const onlyFrameworks = process.argv
+  .find((a) => a.startsWith('--frameworks='))
+  ?.slice('--frameworks='.length)
+  .split(',');
+const frameworks = FRAMEWORKS.filter((f) => onlyFrameworks?.includes(f) ?? true);
 
 /** The process's user + system CPU time in microseconds, from /proc (Linux); NaN elsewhere. */
 function cpuMicros(pid: number | undefined): number {
@@ -84,11 +92,14 @@ async function startServer(
   variant: Variant,
   redisUrl: string,
 ): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', serverScript, framework, variant], {
+  // Started under taskset when pinning, so every thread the server ever creates is pinned
+  // (taskset execs node: the pid is the server's own).
+  const args = [process.execPath, '--import', 'tsx', serverScript, framework, variant];
+  const command = PIN ? ['taskset', '-c', String(CORES - 1), ...args] : args;
+  const child = spawn(command[0]!, command.slice(1), {
     env: { ...process.env, REDIS_URL: redisUrl, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  pin(child.pid, CORES - 1);
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -150,12 +161,18 @@ async function framework(
     for (let r = 0; r < PLAN.replicas; r++)
       for (const v of VARIANTS) await load(server(v, r), PLAN.warmupSeconds, 0);
   for (let round = 1; round <= PLAN.rounds; round++) {
-    let bare: Run | undefined;
-    for (const v of VARIANTS) {
+    // The order rotates every round, so no stack always runs first (on a fresh client) or
+    // right after the heaviest one; ratios are taken once the round is complete.
+    const order = VARIANTS.map((_, i) => VARIANTS[(i + round - 1) % VARIANTS.length]!);
+    const measured = new Map<Variant, Run>();
+    for (const v of order) {
       process.stderr.write(`[http] ${NAMES[f]} round ${round}/${PLAN.rounds}  ${label(f, v)}\n`);
       const run = await load(server(v, round), PLAN.seconds, PLAN.amount);
       runs.get(v)!.push(run);
-      bare ??= run;
+      measured.set(v, run);
+    }
+    const bare = measured.get('bare')!;
+    for (const [v, run] of measured) {
       ratios.get(v)!.push(run.rps / bare.rps);
       cpuRatios.get(v)!.push(bare.cpu / run.cpu);
     }
@@ -221,14 +238,14 @@ async function main(): Promise<void> {
   try {
     // Started together (an idle server costs nothing), each in its own process.
     const replicas = Array.from({ length: PLAN.replicas }, (_, r) => r);
-    const triples = FRAMEWORKS.flatMap((f) =>
+    const triples = frameworks.flatMap((f) =>
       VARIANTS.flatMap((v) => replicas.map((r) => [f, v, r] as const)),
     );
     const started = await Promise.allSettled(triples.map(([f, v]) => startServer(f, v, url)));
     for (const [i, s] of started.entries())
       if (s.status === 'fulfilled') servers.set(triples[i]!.join(' '), s.value);
     for (const s of started) if (s.status === 'rejected') throw s.reason;
-    for (const f of FRAMEWORKS) {
+    for (const f of frameworks) {
       const result = await framework(f, servers);
       tables.push(result.table);
       bars.push(...result.bars);

@@ -12,7 +12,9 @@ export interface RedisStoreOptions {
   /**
    * An ioredis `Redis` or `Cluster` (or anything with `evalsha`, `eval`, `del` and `ping`).
    * `enableOfflineQueue: false` is recommended: commands then fail at once while Redis is
-   * away instead of queueing, and the limiter's `onStoreError` policy answers. Required.
+   * away instead of queueing, and the limiter's `onStoreError` policy answers. Leave
+   * `enableAutoPipelining` off for this client: the store already sends one command per
+   * event-loop turn, and auto-pipelining would only queue that command again. Required.
    */
   readonly client: RedisStoreClient;
   /** Prefix of every key: `<prefix><limiter name>:{<key>}`. Default: `'bulwark:rl:'`. */
