@@ -53,7 +53,7 @@ export function measureOptions(mode: BenchMode = benchMode(), scale = 1): Measur
     case 'quick':
       return { rounds: 3, roundMs: 100 * scale, warmupMs: 50 * scale };
     case 'full':
-      return { rounds: 7, roundMs: 300 * scale, warmupMs: 200 * scale };
+      return { rounds: 11, roundMs: 300 * scale, warmupMs: 200 * scale };
   }
 }
 
