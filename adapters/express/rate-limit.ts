@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { compileRateLimit, isPromise } from 'bulwark';
 import type { ClientAddressInput, RateLimitMiddlewareOptions, RateLimitOutcome } from 'bulwark';
+import { setNodeHeaders } from '../shared/node-headers.js';
 import { rejectExpress } from './reject.js';
 import type { ExpressRejectOptions } from './reject.js';
 
@@ -35,11 +36,7 @@ export function rateLimit(options: ExpressRateLimitOptions): RequestHandler {
       rejectExpress(outcome.error, req, res, next, onReject);
       return;
     }
-    const h = outcome.headers;
-    for (const name in h) {
-      const value = h[name];
-      if (value !== undefined) res.setHeader(name, value);
-    }
+    setNodeHeaders(res, outcome.headers);
     next();
   };
   return (req, res, next) => {

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { renderRejection } from 'bulwark';
 import type { BodyReceipt, BulwarkError } from 'bulwark';
+import { setNodeHeaders } from '../shared/node-headers.js';
 
 /** Replaces bulwark's default `{"detail": ...}` answer for a rejected request. */
 export type ExpressOnReject = (
@@ -34,7 +35,7 @@ export function rejectExpress(
   }
   const r = renderRejection(error);
   res.status(r.status);
-  for (const [name, value] of Object.entries(r.headers)) res.setHeader(name, value);
+  setNodeHeaders(res, r.headers);
   res.end(r.body);
 }
 

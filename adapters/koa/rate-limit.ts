@@ -1,6 +1,7 @@
 import type { Context, Middleware, Next } from 'koa';
 import { compileRateLimit, isPromise } from 'bulwark';
 import type { ClientAddressInput, RateLimitMiddlewareOptions, RateLimitOutcome } from 'bulwark';
+import { setNodeHeaders } from '../shared/node-headers.js';
 import { rejectKoa } from './reject.js';
 import type { KoaRejectOptions } from './reject.js';
 
@@ -28,11 +29,7 @@ export function rateLimit(options: KoaRateLimitOptions): Middleware {
   ): Promise<void> => {
     if (outcome === undefined) return next();
     if (outcome.error !== undefined) return rejectKoa(outcome.error, ctx, onReject);
-    const h = outcome.headers;
-    for (const name in h) {
-      const value = h[name];
-      if (value !== undefined) ctx.res.setHeader(name, value);
-    }
+    setNodeHeaders(ctx.res, outcome.headers);
     return next();
   };
   // Not an async function: a memory-backed decision is ready now, and the request goes on

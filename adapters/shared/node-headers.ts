@@ -9,3 +9,14 @@ export const nodeResponseHeaders: HeaderAccess<ServerResponse> = {
     res.removeHeader(name);
   },
 };
+
+/** Sets every header of a precomputed record (a rate-limit outcome's) on Node's response. */
+export function setNodeHeaders(
+  res: ServerResponse,
+  headers: Readonly<Record<string, string | undefined>>,
+): void {
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) res.setHeader(name, value);
+  }
+}
