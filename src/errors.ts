@@ -15,6 +15,7 @@ export type BulwarkErrorCode =
   | 'invalid_json'
   | 'signature_missing'
   | 'signature_invalid'
+  | 'secret_unavailable'
   | 'timestamp_out_of_range'
   | 'replayed_delivery'
   | 'bad_request';

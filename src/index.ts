@@ -8,6 +8,8 @@ export { BulwarkError, isBulwarkError } from './errors.js';
 export type { BulwarkErrorCode, BulwarkErrorOptions } from './errors.js';
 export { renderRejection } from './render.js';
 export type { RenderedRejection } from './render.js';
+export { reportOnRejectFailure } from './on-reject.js';
+export type { OnRejectFailure } from './on-reject.js';
 export { configFromEnv, ConfigError, DEFAULT_MAX_PAYLOAD_BYTES } from './config.js';
 export type { BulwarkConfig, RateLimitBackend } from './config.js';
 export * from './headers/index.js';

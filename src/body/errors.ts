@@ -85,14 +85,15 @@ export function bodyAborted(cause?: unknown): BulwarkError {
 
 /**
  * Not the client's fault: a JSON (or other) body parser ran first and consumed the stream, so
- * there are no raw bytes left to check a signature against. Said plainly, instead of a
- * misleading 403, so the developer finds the mounting order at once.
+ * there are no raw bytes left to limit or to check a signature against. Answered 500 (the
+ * request is refused, never passed on unchecked), and the server log names the parser and
+ * the mounting order (see `reportBodyConsumed`); the client only learns that it was refused.
  */
 export function bodyConsumed(): BulwarkError {
   return new BulwarkError({
     status: 500,
     code: 'body_consumed',
     detail:
-      'The request body was already read by another body parser before bulwark could check it: mount payloadLimit/verifyWebhook before express.json(), koa-bodyparser or a Fastify content-type parser.',
+      'The request body was read by another body parser before it could be checked; see the server log.',
   });
 }

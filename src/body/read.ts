@@ -32,12 +32,34 @@ function headersOf(stream: Readable): HeaderBag {
   return typeof h === 'object' && h !== null ? (h as HeaderBag) : NO_HEADERS;
 }
 
+// The bytes bulwark read from a request stream, kept on the stream itself: a payloadLimit
+// mounted globally and a verifyWebhook on the route then read one body once, instead of
+// the second one finding the stream drained. Symbol.for, so every copy of bulwark agrees.
+const kBody = Symbol.for('bulwark.body.bytes');
+interface Remembered {
+  [kBody]?: Buffer;
+}
+
+/**
+ * Records that `bytes` are the body of `stream`, read by bulwark (the Fastify adapter calls
+ * this on the stream it hands on). A later bulwark reader of the same stream uses them.
+ */
+export function rememberBody(stream: Readable, bytes: Buffer): void {
+  (stream as Readable & Remembered)[kBody] = bytes;
+}
+
+/** The body bulwark already read from this stream, if it did. */
+export function rememberedBody(stream: Readable): Buffer | undefined {
+  return (stream as Readable & Remembered)[kBody];
+}
+
 /**
  * True when someone else already read this stream: a JSON parser mounted first leaves no
- * raw bytes to limit or to check a signature against.
+ * raw bytes to limit or to check a signature against. A body bulwark itself read is not
+ * consumed: it is remembered (see {@link rememberedBody}).
  */
 export function isBodyConsumed(stream: Readable): boolean {
-  return stream.readableEnded || stream.readableDidRead;
+  return (stream.readableEnded || stream.readableDidRead) && rememberedBody(stream) === undefined;
 }
 
 function decoderFor(encoding: NonNullable<BodyFraming['encoding']>): Transform {
@@ -47,7 +69,14 @@ function decoderFor(encoding: NonNullable<BodyFraming['encoding']>): Transform {
 }
 
 function read(stream: Readable, headers: HeaderBag, settings: BodyReaderSettings): Promise<Buffer> {
-  if (isBodyConsumed(stream)) return Promise.reject(bodyConsumed());
+  const remembered = rememberedBody(stream);
+  if (remembered !== undefined) {
+    // Read earlier by another bulwark middleware: its limit applied then, this one's now.
+    return remembered.length > settings.limit
+      ? Promise.reject(payloadTooLarge(settings.limit))
+      : Promise.resolve(remembered);
+  }
+  if (stream.readableEnded || stream.readableDidRead) return Promise.reject(bodyConsumed());
   let framing: BodyFraming;
   try {
     framing = readFraming(headers, settings.inflate);
@@ -155,7 +184,9 @@ class BodyRead {
     }
     const chunks = this.#chunks;
     const only = chunks.length === 1 ? chunks[0] : undefined;
-    this.#resolve(only ?? Buffer.concat(chunks, this.#held));
+    const body = only ?? Buffer.concat(chunks, this.#held);
+    rememberBody(this.#stream, body);
+    this.#resolve(body);
   }
 
   private keep(chunk: Buffer): void {

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { BulwarkError } from '../errors.js';
 import { isBulwarkError } from '../errors.js';
+import type { LoggerLike } from '../log/logger-kind.js';
 import type { HeaderBag, ReadLimitedBodyOptions } from './options.js';
 import { parseBody } from './parse.js';
 import type { BodyParseMode } from './parse.js';
@@ -14,6 +15,12 @@ export interface PayloadLimitOptions extends Omit<ReadLimitedBodyOptions, 'heade
    * or `'none'` (only `rawBody`). Invalid JSON is a 400. Default: `'auto'`.
    */
   readonly parseAs?: BodyParseMode;
+  /**
+   * Where wiring mistakes seen while serving are reported, once per process each: a body
+   * parser that read the request first, an `onReject` that failed, a secret function that
+   * threw. Any pino-, winston- or console-shaped logger. Default: `console`.
+   */
+  readonly logger?: LoggerLike;
 }
 
 /** The outcome of receiving a body: the bytes and the parsed value, or the rejection. */

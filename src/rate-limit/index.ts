@@ -36,5 +36,5 @@ export type {
 export { rateLimitError, TOO_MANY_REQUESTS } from './rejection.js';
 export { MISSION_CONTROL_RATE_LIMITS } from './presets.js';
 export type { RateLimitPreset } from './presets.js';
-export { compileRateLimit } from './middleware.js';
+export { compileRateLimit, rateLimitLogger } from './middleware.js';
 export type { RateLimitCheck, RateLimitMiddlewareOptions, RateLimitOutcome } from './middleware.js';

@@ -5,11 +5,42 @@ import type {
   RateLimiter,
   RateLimiterOptions,
   RateLimitPolicy,
+  RateLimitStore,
 } from './types.js';
 import { checkCost, validateRateLimiterOptions } from './validate.js';
 
 function isPromiseLike(value: unknown): value is PromiseLike<RateLimitDecision> {
   return typeof (value as { then?: unknown }).then === 'function';
+}
+
+// Which limiters count into the same place: limiters with one store and one policy (the
+// same options given to two middlewares, a process that re-creates its limiter) write the
+// same keys, so a request they both see must be counted once, not once per middleware.
+const sharedCounts = new WeakMap<RateLimitStore, Map<string, object>>();
+const identities = new WeakMap<RateLimiter, object>();
+
+function identityFor(store: RateLimitStore | undefined, policy: RateLimitPolicy): object {
+  if (store === undefined) return {};
+  let byPolicy = sharedCounts.get(store);
+  if (byPolicy === undefined) {
+    byPolicy = new Map();
+    sharedCounts.set(store, byPolicy);
+  }
+  const id = `${policy.name}\0${policy.algorithm}\0${policy.limit}\0${policy.windowMs}\0${policy.countRejected}`;
+  let token = byPolicy.get(id);
+  if (token === undefined) {
+    token = {};
+    byPolicy.set(id, token);
+  }
+  return token;
+}
+
+/**
+ * What a request is counted against: equal for limiters that share a store and a policy,
+ * and for a limiter itself. The middleware counts a request once per identity and key.
+ */
+export function countIdentity(limiter: RateLimiter): object {
+  return identities.get(limiter) ?? limiter;
 }
 
 /**
@@ -55,12 +86,13 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     return failures.down ? passed(result) : result;
   }
 
-  return {
+  const limiter: RateLimiter = {
     name: o.name,
     limit: o.limit,
     windowMs: o.windowMs,
     algorithm: o.algorithm,
     policy,
+    logger: o.logger,
     decide,
     consume(key: string, cost = 1): Promise<RateLimitDecision> {
       // A bad key or cost is a programming error and throws here, synchronously, as before.
@@ -70,4 +102,6 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       await store.reset(policy, key);
     },
   };
+  identities.set(limiter, identityFor(o.store, policy));
+  return limiter;
 }

@@ -1,11 +1,13 @@
 import type { BulwarkError } from '../errors.js';
+import type { LoggerLike } from '../log/logger-kind.js';
 import { isPromise } from '../util/maybe-promise.js';
 import type { MaybePromise } from '../util/maybe-promise.js';
 import { compileClientIp } from './client-ip.js';
 import type { ClientAddressInput, ProxyHeader } from './client-ip.js';
 import { compileRateLimitHeaders } from './headers.js';
 import type { RateLimitHeaderFormat } from './headers.js';
-import { createRateLimiter } from './limiter.js';
+import { countIdentity, createRateLimiter } from './limiter.js';
+import { checkUntrustedProxy } from './proxy-check.js';
 import { rateLimitError } from './rejection.js';
 import type { RateLimitDecision, RateLimiter, RateLimiterOptions } from './types.js';
 
@@ -31,6 +33,12 @@ export interface RateLimitMiddlewareOptions<Req> {
   readonly ipv6Subnet?: number;
   /** For the default key: the forwarding header your proxy writes. Default: `'auto'`. */
   readonly proxyHeader?: ProxyHeader;
+  /**
+   * Where wiring mistakes seen while serving are logged, once per process each (forwarding
+   * headers from a proxy that is not in `trustedProxies`, an `onReject` that throws).
+   * Default: the limiter's `logger` (itself `console` by default).
+   */
+  readonly logger?: LoggerLike;
 }
 
 /** What a counted request gets: headers to set, and the rejection when it was refused. */
@@ -49,18 +57,44 @@ export interface RateLimitOutcome {
  */
 export type RateLimitCheck<Req> = (request: Req) => MaybePromise<RateLimitOutcome | undefined>;
 
+// What was counted for one request, kept on the request itself (Node's IncomingMessage): a
+// limiter mounted twice (globally and again on a route, or one middleware used in two
+// places) sees the request twice, and must count it once. Symbol.for, so every copy of
+// bulwark in a process agrees.
+const kCounted = Symbol.for('bulwark.rateLimit.counted');
+interface Counted {
+  readonly id: object;
+  readonly key: string;
+  readonly outcome: RateLimitOutcome;
+  readonly next: Counted | undefined;
+}
+interface Carrier {
+  [kCounted]?: Counted;
+}
+
 function isLimiter(value: RateLimiter | RateLimiterOptions): value is RateLimiter {
   return typeof (value as Partial<RateLimiter>).decide === 'function';
 }
 
+/** The logger a rate-limit middleware reports to: its own `logger`, else its limiter's, else `console`. */
+export function rateLimitLogger(options: RateLimitMiddlewareOptions<never>): LoggerLike {
+  if (options.logger !== undefined) return options.logger;
+  const { limiter } = options;
+  if (typeof limiter !== 'object') return console;
+  return (isLimiter(limiter) ? limiter.logger : limiter.logger) ?? console;
+}
+
 /**
  * Everything an adapter needs, decided here: the limiter, the key, the headers and the
- * rejection. `peer` reads the socket address and headers from the framework's request.
- * Options are validated and compiled once.
+ * rejection. `peer` reads the socket address and headers from the framework's request;
+ * `carrier`, when given, returns the one object that stands for the request however many
+ * middlewares see it (Node's `IncomingMessage`), so a request is counted once per limiter
+ * and key even when the same limit is mounted twice. Options are validated and compiled once.
  */
 export function compileRateLimit<Req>(
   options: RateLimitMiddlewareOptions<Req>,
   peer: (request: Req) => ClientAddressInput,
+  carrier?: (request: Req) => object,
 ): RateLimitCheck<Req> {
   if (typeof options !== 'object' || typeof options.limiter !== 'object') {
     throw new TypeError(
@@ -86,23 +120,53 @@ export function compileRateLimit<Req>(
     ...(options.ipv6Subnet === undefined ? {} : { ipv6Subnet: options.ipv6Subnet }),
     ...(options.proxyHeader === undefined ? {} : { proxyHeader: options.proxyHeader }),
   });
-  const ipOf = (request: Req) => clientIp(peer(request));
+  const logger = options.logger ?? limiter.logger;
+  const noProxies = (options.trustedProxies ?? []).length === 0;
+  // Without trusted proxies, a request from a private address carrying X-Forwarded-For is
+  // the sign of a proxy nobody told bulwark about: checked until it has warned once.
+  const ipOf = noProxies
+    ? (request: Req): string => {
+        const input = peer(request);
+        checkUntrustedProxy(input, logger);
+        return clientIp(input);
+      }
+    : (request: Req): string => clientIp(peer(request));
 
   const outcome = (d: RateLimitDecision): RateLimitOutcome => {
     const headers = headersFor(d);
     return { headers, error: d.allowed ? undefined : rateLimitError(d, headers) };
   };
-  const decide = (k: string): MaybePromise<RateLimitOutcome> => {
+  const id = countIdentity(limiter);
+  const decideOnce = (request: Req, k: string): MaybePromise<RateLimitOutcome> => {
+    if (carrier === undefined) {
+      const d = limiter.decide(k);
+      return isPromise(d) ? d.then(outcome) : outcome(d);
+    }
+    const on = carrier(request) as Carrier;
+    const earlier = on[kCounted];
+    // Counted already by this limit under this key: the same answer, nothing counted again.
+    for (let c = earlier; c !== undefined; c = c.next) {
+      if (c.id === id && c.key === k) return c.outcome;
+    }
+    const remember = (d: RateLimitDecision): RateLimitOutcome => {
+      const o = outcome(d);
+      on[kCounted] = { id, key: k, outcome: o, next: on[kCounted] };
+      return o;
+    };
     const d = limiter.decide(k);
-    return isPromise(d) ? d.then(outcome) : outcome(d);
+    return isPromise(d) ? d.then(remember) : remember(d);
   };
 
   // The common case (client IP, nothing skipped): no promise at all on a memory store.
-  if (skip === undefined && key === undefined) return (request) => decide(ipOf(request));
+  if (skip === undefined && key === undefined) {
+    return (request) => decideOnce(request, ipOf(request));
+  }
   const keyOf = key ?? ipOf;
   const decideFor = (request: Req): MaybePromise<RateLimitOutcome> => {
     const k = keyOf(request);
-    return isPromise(k) ? k.then(decide) : decide(k);
+    return isPromise(k)
+      ? k.then((resolved) => decideOnce(request, resolved))
+      : decideOnce(request, k);
   };
   if (skip === undefined) return decideFor;
   return (request) => {

@@ -118,6 +118,8 @@ export interface RateLimiter {
   readonly algorithm: RateLimitAlgorithm;
   /** The rule as handed to the store. */
   readonly policy: RateLimitPolicy;
+  /** Where this limiter reports store outages, and its middleware reports wiring mistakes. */
+  readonly logger: RateLimitLogger;
   /**
    * Counts one request of `cost` units (default 1) for `key`. A cost that is not a whole
    * number from 1 to `limit` is a programming error and throws a `TypeError`.

@@ -37,3 +37,16 @@ export function replayStoreUnavailable(cause: unknown): BulwarkError {
     cause,
   });
 }
+
+/**
+ * The application's per-request secret lookup failed (it threw, or returned something that
+ * is not a secret): the delivery is refused, never passed on unchecked. A 500 because the
+ * fault is the server's, so senders that retry on 5xx deliver again once it is fixed.
+ */
+export function secretUnavailable(): BulwarkError {
+  return new BulwarkError({
+    status: 500,
+    code: 'secret_unavailable',
+    detail: 'The webhook secret could not be looked up; see the server log.',
+  });
+}

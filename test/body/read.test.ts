@@ -4,7 +4,13 @@ import { connect } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { BulwarkError, createBodyReader, readLimitedBody } from 'bulwark';
+import {
+  BulwarkError,
+  createBodyReader,
+  readLimitedBody,
+  rememberBody,
+  rememberedBody,
+} from 'bulwark';
 
 /** A Readable that carries request headers the way IncomingMessage does. */
 function body(
@@ -201,6 +207,23 @@ describe('readLimitedBody: slow, aborted and consumed bodies', () => {
     await new Promise((r) => s.once('end', r));
     const e = await rejection(readLimitedBody(s));
     expect(e.code).toBe('body_consumed');
+  });
+
+  it("reads a body bulwark already read once, under the second reader's limit", async () => {
+    const stream = body(['{"a":', '1}'], { 'content-length': '7' });
+    const first = await readLimitedBody(stream, { limit: 100 });
+    const again = await readLimitedBody(stream, { limit: 7 });
+    expect(again).toBe(first);
+    expect(rememberedBody(stream)).toBe(first);
+    const e = await rejection(readLimitedBody(stream, { limit: 6 }));
+    expect(e.status).toBe(413);
+  });
+
+  it('reads bytes another bulwark layer handed on (Fastify), without streaming them', async () => {
+    const stream = body([]);
+    rememberBody(stream, Buffer.from('handed on'));
+    expect((await readLimitedBody(stream)).toString()).toBe('handed on');
+    expect(stream.pulled).toBe(0);
   });
 
   it('rejects with body_aborted, and nothing unhandled, when a client aborts mid-body', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileRateLimit, isPromise } from 'bulwark';
+import { MemoryStore, compileRateLimit, createRateLimiter, isPromise } from 'bulwark';
 import type { ClientAddressInput } from 'bulwark';
 
 interface Req {
@@ -70,5 +70,66 @@ describe('compileRateLimit', () => {
       peer,
     );
     expect(() => check({ ip: '192.0.2.1' })).toThrow('no org');
+  });
+});
+
+describe('compileRateLimit: one request, one count per limit', () => {
+  const ip = (r: { ip: string }): ClientAddressInput => ({ remoteAddress: r.ip, headers: {} });
+  const carrier = (r: object): object => r;
+
+  it('counts a request once when the same limiter checks it twice', () => {
+    const limiter = createRateLimiter({ name: 'twice', limit: 2, windowMs: 60_000 });
+    const outer = compileRateLimit({ limiter }, ip, carrier);
+    const inner = compileRateLimit({ limiter }, ip, carrier);
+    const request = { ip: '192.0.2.7' };
+    const a = outer(request);
+    const b = inner(request);
+    if (isPromise(a) || isPromise(b)) throw new Error('expected decisions now');
+    expect(a?.headers.RateLimit).toBe(b?.headers.RateLimit);
+    expect(a?.headers.RateLimit).toMatch(/r=1;/);
+  });
+
+  it('counts again under another key, and for limiters that share nothing', () => {
+    const limiter = createRateLimiter({ name: 'k', limit: 5, windowMs: 60_000 });
+    const byIp = compileRateLimit({ limiter }, ip, carrier);
+    const byOrg = compileRateLimit({ limiter, key: () => 'org-1' }, ip, carrier);
+    const other = compileRateLimit(
+      { limiter: { name: 'k', limit: 5, windowMs: 60_000 } },
+      ip,
+      carrier,
+    );
+    const request = { ip: '192.0.2.8' };
+    const results = [byIp(request), byOrg(request), other(request)];
+    expect(results.map((r) => (isPromise(r) ? 'pending' : r?.headers.RateLimit))).toEqual([
+      expect.stringMatching(/^"k";r=4;/),
+      expect.stringMatching(/^"k";r=4;/),
+      expect.stringMatching(/^"k";r=4;/),
+    ]);
+    // The first check again on the same request: counted already.
+    const again = byIp(request);
+    if (isPromise(again)) throw new Error('expected a decision now');
+    expect(again?.headers.RateLimit).toMatch(/^"k";r=4;/);
+  });
+
+  it('treats limiters with one store and one policy as one limit', () => {
+    const store = new MemoryStore();
+    const make = () => createRateLimiter({ name: 'shared', limit: 3, windowMs: 60_000, store });
+    const first = compileRateLimit({ limiter: make() }, ip, carrier);
+    const second = compileRateLimit({ limiter: make() }, ip, carrier);
+    const stricter = compileRateLimit(
+      { limiter: createRateLimiter({ name: 'shared', limit: 1, windowMs: 60_000, store }) },
+      ip,
+      carrier,
+    );
+    const request = { ip: '192.0.2.9' };
+    const a = first(request);
+    const b = second(request);
+    const c = stricter(request);
+    if (isPromise(a) || isPromise(b) || isPromise(c)) throw new Error('expected decisions now');
+    expect(a?.headers.RateLimit).toMatch(/r=2;/);
+    expect(b?.headers.RateLimit).toMatch(/r=2;/);
+    // Another policy on the same keys is its own limit, and is checked (not skipped as
+    // "counted already"): the two counts already there exceed its limit of 1.
+    expect(c?.error?.status).toBe(429);
   });
 });
