@@ -9,7 +9,10 @@ export type { FastifySecurityHeadersOptions } from './fastify/security-headers.j
 export { rejectFastify } from './fastify/reject.js';
 export type { FastifyOnReject, FastifyRejectOptions } from './fastify/reject.js';
 export { payloadLimit } from './fastify/payload-limit.js';
-export type { FastifyPayloadLimitOptions } from './fastify/payload-limit.js';
+export type {
+  FastifyPayloadLimitOptions,
+  FastifyPayloadLimitRouteOptions,
+} from './fastify/payload-limit.js';
 export { verifyWebhook } from './fastify/verify-webhook.js';
 export type {
   FastifyVerifyWebhookOptions,

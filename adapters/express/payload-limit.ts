@@ -3,6 +3,7 @@ import { createBodyReceiver } from 'bulwark';
 import type { PayloadLimitOptions } from 'bulwark';
 import { settleExpress } from './reject.js';
 import type { ExpressRejectOptions } from './reject.js';
+import { requestHeaders } from '../shared/node-headers.js';
 
 declare global {
   // Express's documented way to type request properties added by middleware.
@@ -27,9 +28,10 @@ export interface ExpressPayloadLimitOptions extends PayloadLimitOptions, Express
 export function payloadLimit(options: ExpressPayloadLimitOptions = {}): RequestHandler {
   const { onReject, ...rest } = options;
   const receiver = createBodyReceiver(rest);
+  const logger = rest.logger ?? console;
   return (req, res, next) => {
-    receiver.receive(req, req.headersDistinct).then((receipt) => {
-      settleExpress(receipt, req, res, next, onReject);
+    receiver.receive(req, requestHeaders(req)).then((receipt) => {
+      settleExpress(receipt, req, res, next, onReject, logger);
     }, next);
   };
 }

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { compileRateLimit, isPromise } from 'bulwark';
+import { compileRateLimit, isPromise, rateLimitLogger } from 'bulwark';
 import type { ClientAddressInput, RateLimitMiddlewareOptions, RateLimitOutcome } from 'bulwark';
 import { setNodeHeaders } from '../shared/node-headers.js';
 import { rejectExpress } from './reject.js';
@@ -13,6 +13,8 @@ const peer = (req: Request): ClientAddressInput => ({
   remoteAddress: req.socket.remoteAddress,
   headers: req.headers,
 });
+// The request object itself: every Express middleware sees the same one.
+const carrier = (req: Request): object => req;
 
 /**
  * Rate limiting for Express: counts each request under its key (the client IP by default)
@@ -20,8 +22,9 @@ const peer = (req: Request): ClientAddressInput => ({
  * headers once the limit is reached. Mount it after `securityHeaders` so the 429 carries them.
  */
 export function rateLimit(options: ExpressRateLimitOptions): RequestHandler {
-  const check = compileRateLimit(options, peer);
+  const check = compileRateLimit(options, peer, carrier);
   const { onReject } = options;
+  const logger = rateLimitLogger(options);
   const apply = (
     outcome: RateLimitOutcome | undefined,
     req: Request,
@@ -33,7 +36,7 @@ export function rateLimit(options: ExpressRateLimitOptions): RequestHandler {
       return;
     }
     if (outcome.error !== undefined) {
-      rejectExpress(outcome.error, req, res, next, onReject);
+      rejectExpress(outcome.error, req, res, next, onReject, logger);
       return;
     }
     setNodeHeaders(res, outcome.headers);

@@ -4,6 +4,7 @@ import type { RequestWebhookReceiverOptions, RequestWebhookSecret } from 'bulwar
 import { settleExpress } from './reject.js';
 import type { ExpressRejectOptions } from './reject.js';
 import './payload-limit.js';
+import { requestHeaders } from '../shared/node-headers.js';
 
 /** The secret, or a function of the request (per-webhook secrets, possibly looked up asynchronously). */
 export type ExpressWebhookSecret = RequestWebhookSecret<Request>;
@@ -14,7 +15,8 @@ export interface ExpressVerifyWebhookOptions
   /**
    * The secret (several while rotating), or a function of the request returning it; a
    * function returning `undefined` means "no secret for this webhook" (mission-control
-   * then does not check, other schemes refuse). Default: none.
+   * then does not check, other schemes refuse). Required: none given, or an empty one (an
+   * unset environment variable), is a `TypeError` at creation.
    */
   readonly secret?: ExpressWebhookSecret;
 }
@@ -28,9 +30,10 @@ export interface ExpressVerifyWebhookOptions
 export function verifyWebhook(options: ExpressVerifyWebhookOptions = {}): RequestHandler {
   const { onReject, ...rest } = options;
   const receive = createRequestWebhookReceiver<Request>(rest);
+  const logger = rest.logger ?? console;
   return (req, res, next) => {
-    receive(req, req, req.headersDistinct).then((receipt) => {
-      settleExpress(receipt, req, res, next, onReject);
+    receive(req, req, requestHeaders(req)).then((receipt) => {
+      settleExpress(receipt, req, res, next, onReject, logger);
     }, next);
   };
 }

@@ -1,14 +1,18 @@
 import { Readable } from 'node:stream';
 import type { RouteOptions } from 'fastify';
+import { rememberBody } from 'bulwark';
 
 /**
  * The bytes bulwark already read, as the payload stream Fastify's content-type parsers
- * read next. `receivedEncodedLength` is what Fastify checks its own bodyLimit against.
+ * read next (and any later bulwark hook reads at once, without streaming them again).
+ * `receivedEncodedLength` is what Fastify checks its own bodyLimit against.
  */
 export function replayedPayload(raw: Buffer): Readable & { receivedEncodedLength: number } {
-  return Object.assign(Readable.from(raw.length === 0 ? [] : [raw]), {
+  const stream = Object.assign(Readable.from(raw.length === 0 ? [] : [raw]), {
     receivedEncodedLength: raw.length,
   });
+  rememberBody(stream, raw);
+  return stream;
 }
 
 /**

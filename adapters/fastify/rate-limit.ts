@@ -1,20 +1,16 @@
-import type {
-  FastifyPluginCallback,
-  FastifyReply,
-  FastifyRequest,
-  onRequestHookHandler,
-} from 'fastify';
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { compileRateLimit, isPromise } from 'bulwark';
+import { compileRateLimit, isPromise, rateLimitLogger } from 'bulwark';
 import type {
   ClientAddressInput,
+  LoggerLike,
   RateLimitCheck,
   RateLimitMiddlewareOptions,
   RateLimitOutcome,
 } from 'bulwark';
 import { rejectFastify } from './reject.js';
-import { addRouteOnRequest } from './route-settings.js';
-import type { FastifyRejectOptions } from './reject.js';
+import { checkedPlugin, scopeSettings } from './route-settings.js';
+import type { FastifyOnReject, FastifyRejectOptions } from './reject.js';
 
 /** Options a route may set in `config.rateLimit`: any plugin option, the limiter included. */
 export type FastifyRateLimitRouteOptions = Partial<FastifyRateLimitOptions>;
@@ -23,8 +19,8 @@ export type FastifyRateLimitRouteOptions = Partial<FastifyRateLimitOptions>;
 export interface FastifyRateLimitOptions
   extends RateLimitMiddlewareOptions<FastifyRequest>, FastifyRejectOptions {
   /**
-   * Limit every route registered after the plugin. With `false`, only routes whose
-   * `config.rateLimit` is set are limited. Default: `true`.
+   * Limit every route of the scope the plugin is registered in, its 404 handler included.
+   * With `false`, only routes whose `config.rateLimit` is set are limited. Default: `true`.
    */
   readonly global?: boolean;
 }
@@ -43,92 +39,101 @@ const peer = (request: FastifyRequest): ClientAddressInput => ({
   remoteAddress: request.raw.socket.remoteAddress,
   headers: request.headers,
 });
+// Node's request: one object for the request whichever scope's hook sees it, so a limit
+// registered in two nested scopes counts a request once.
+const carrier = (request: FastifyRequest): object => request.raw;
 
 const failure = (error: unknown): Error =>
   error instanceof Error ? error : new Error(String(error));
 
-function hook(
-  check: RateLimitCheck<FastifyRequest>,
-  onReject: FastifyRateLimitOptions['onReject'],
-): onRequestHookHandler {
-  const apply = (
-    outcome: RateLimitOutcome | undefined,
-    request: FastifyRequest,
-    reply: FastifyReply,
-    done: (error?: Error) => void,
-  ): void => {
-    if (outcome === undefined) {
-      done();
-    } else if (outcome.error === undefined) {
-      reply.headers(outcome.headers);
-      done();
-    } else {
-      // A sent reply ends the request; Fastify must not run the handler, so done is not called.
-      rejectFastify(outcome.error, request, reply, onReject).catch(done);
-    }
+/** One compiled policy: the check and how its rejections are answered. */
+interface Limit {
+  readonly check: RateLimitCheck<FastifyRequest>;
+  readonly onReject: FastifyOnReject | undefined;
+  readonly logger: LoggerLike;
+}
+
+function compile(options: FastifyRateLimitOptions): Limit {
+  return {
+    check: compileRateLimit(options, peer, carrier),
+    onReject: options.onReject,
+    logger: rateLimitLogger(options),
   };
-  // Callback style: a memory-backed decision is ready now and the request goes on in the
-  // same tick, with no promise at all.
-  return (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
-    let result: ReturnType<typeof check>;
-    try {
-      result = check(request);
-    } catch (error: unknown) {
-      done(failure(error));
-      return;
-    }
-    if (!isPromise(result)) {
-      apply(result, request, reply, done);
-      return;
-    }
-    result.then(
-      (outcome) => {
-        apply(outcome, request, reply, done);
-      },
-      (error: unknown) => {
-        done(failure(error));
-      },
-    );
-  };
+}
+
+function apply(
+  outcome: RateLimitOutcome | undefined,
+  limit: Limit,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: (error?: Error) => void,
+): void {
+  if (outcome === undefined) {
+    done();
+  } else if (outcome.error === undefined) {
+    reply.headers(outcome.headers);
+    done();
+  } else {
+    // A sent reply ends the request; Fastify must not run the handler, so done is not called.
+    rejectFastify(outcome.error, request, reply, limit.onReject, limit.logger).catch(done);
+  }
 }
 
 const plugin: FastifyPluginCallback<FastifyRateLimitOptions> = (fastify, options, done) => {
   const { global = true } = options;
   // Compiled once, at registration: the limiter and its store are shared by every route
-  // that uses the plugin's policy. A route's own policy is compiled when the route is added,
-  // so a bad route option fails at startup, as @fastify/rate-limit does.
-  let shared: onRequestHookHandler | undefined;
-  const sharedHook = (): onRequestHookHandler => {
-    shared ??= hook(compileRateLimit(options, peer), options.onReject);
-    return shared;
-  };
-  if (global) sharedHook();
-  const perRoute = new WeakMap<FastifyRateLimitRouteOptions, onRequestHookHandler>();
-  fastify.addHook('onRoute', (route) => {
-    const own = route.config?.rateLimit;
-    if (own === false || (own === undefined && !global)) return;
-    let handler: onRequestHookHandler;
-    if (own === undefined || (own.limiter === undefined && Object.keys(own).length === 0)) {
-      handler = sharedHook();
-    } else {
-      // One limiter per config object: the HEAD route Fastify adds for a GET shares the GET's
-      // config, and must share its count too, or HEAD requests would double the quota.
-      const compiled = perRoute.get(own);
-      if (compiled === undefined) {
-        const merged: FastifyRateLimitOptions = { ...options, ...own };
-        handler = hook(compileRateLimit(merged, peer), merged.onReject);
-        perRoute.set(own, handler);
-      } else handler = compiled;
+  // that uses the plugin's policy. A route's own policy is compiled when the route is added
+  // (once per config object: the HEAD route Fastify adds for a GET shares the GET's config,
+  // and so its count), so a bad route option fails at startup, as @fastify/rate-limit does.
+  const hasLimiter = (options as Partial<FastifyRateLimitOptions>).limiter !== undefined;
+  const shared = global || hasLimiter ? compile(options) : undefined;
+  const limitFor = scopeSettings<FastifyRateLimitRouteOptions, Limit>(fastify, {
+    read: (config) => config?.rateLimit,
+    global,
+    defaults: shared,
+    compile: (own) =>
+      own.limiter === undefined && Object.keys(own).length === 0 && shared !== undefined
+        ? shared
+        : compile({ ...options, ...own }),
+  });
+  // Callback style: a memory-backed decision is ready now and the request goes on in the
+  // same tick, with no promise at all.
+  fastify.addHook('onRequest', (request, reply, next) => {
+    let limit: Limit | undefined;
+    let result: ReturnType<RateLimitCheck<FastifyRequest>>;
+    try {
+      limit = limitFor(request);
+      if (limit === undefined) {
+        next();
+        return;
+      }
+      result = limit.check(request);
+    } catch (error: unknown) {
+      next(failure(error));
+      return;
     }
-    addRouteOnRequest(route, handler);
+    if (!isPromise(result)) {
+      apply(result, limit, request, reply, next);
+      return;
+    }
+    const chosen = limit;
+    result.then(
+      (outcome) => {
+        apply(outcome, chosen, request, reply, next);
+      },
+      (error: unknown) => {
+        next(failure(error));
+      },
+    );
   });
   done();
 };
 
 /**
- * Rate limiting as a Fastify plugin (fastify-plugin, so it reaches every route registered
- * after it). A route sets `config: { rateLimit: { limiter: {...} } }` for its own policy or
- * `config: { rateLimit: false }` to opt out, as with @fastify/rate-limit. Register it
- * after `securityHeaders` and before the routes.
+ * Rate limiting as a Fastify plugin, for every route of the scope it is registered in
+ * (fastify-plugin: on the root, the whole app and its 404 handler), declared before or
+ * after it. A route sets `config: { rateLimit: { limiter: {...} } }` for its own policy or
+ * `config: { rateLimit: false }` to opt out, as with @fastify/rate-limit. Register it after
+ * `securityHeaders`; a 429 carries the scope's security headers either way.
  */
-export const rateLimit = fp(plugin, { fastify: '5.x', name: 'bulwark-rate-limit' });
+export const rateLimit = fp(checkedPlugin(plugin), { fastify: '5.x', name: 'bulwark-rate-limit' });

@@ -1,70 +1,83 @@
-import type { FastifyContextConfig, FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import type {
+  FastifyContextConfig,
+  FastifyInstance,
+  FastifyPluginCallback,
+  FastifyPluginOptions,
+  FastifyRequest,
+  RouteOptions,
+} from 'fastify';
 
 /** How a bulwark plugin reads and compiles its per-route `config` entry. */
-export interface RouteSettingsOptions<O extends object, C> {
+export interface ScopeSettingsOptions<O extends object, C> {
   /** The plugin's key in the route config (`securityHeaders`, `payloadLimit`, ...). */
   readonly read: (config: FastifyContextConfig | undefined) => O | false | undefined;
   /** Whether routes without their own entry get `defaults`. */
   readonly global: boolean;
-  /** The plugin-wide compiled settings. */
+  /** The plugin-wide compiled settings (used when `global`). */
   readonly defaults: C | undefined;
   /** Compiles a route's own options (merged with the plugin's as the plugin chooses). */
   readonly compile: (own: O) => C;
-  /** Called for every route the plugin applies to, for route-level adjustments. */
+  /** Called for every route registered after the plugin that it applies to, for route-level adjustments. */
   readonly onRoute?: (route: RouteOptions, own: O | undefined) => void;
 }
 
+/** What a request hook gets for its route: the compiled settings, or undefined for none. */
+export type SettingsLookup<C> = (request: FastifyRequest) => C | undefined;
+
 /**
- * The per-route `config` convention every bulwark Fastify plugin follows (as
- * @fastify/rate-limit does): a route's options are compiled when it is registered, so a bad
- * one fails at startup; `false` opts the route out; without an entry the plugin's defaults
- * apply when it is global. Returns the lookup a request hook makes: a property read and a
- * WeakMap hit, nothing compiled per request.
+ * The scope convention every bulwark Fastify plugin follows. The plugin adds one hook to
+ * the scope it is registered in (the encapsulation context; fastify-plugin keeps it there),
+ * so it covers every route of that scope and its 404 handler, whether the routes were
+ * declared before or after the plugin: a scope hook, unlike a hook added through onRoute,
+ * cannot miss a route. Per route, `config[key]` overrides the plugin's options (as with
+ * @fastify/rate-limit), `false` opts the route out, and without an entry the plugin's
+ * defaults apply when it is global.
+ *
+ * A route's own options are compiled when the route is registered after the plugin, so a
+ * bad one fails at startup; a route declared before the plugin is compiled on its first
+ * request and cached. Per request: one `routeOptions` read and a WeakMap hit.
  */
-export function routeSettings<O extends object, C>(
+export function scopeSettings<O extends object, C>(
   fastify: FastifyInstance,
-  options: RouteSettingsOptions<O, C>,
-): (request: FastifyRequest) => C | undefined {
+  options: ScopeSettingsOptions<O, C>,
+): SettingsLookup<C> {
   const { read, global, defaults, compile, onRoute } = options;
   const perRoute = new WeakMap<O, C>();
+  const compiled = (own: O): C => {
+    let c = perRoute.get(own);
+    if (c === undefined) {
+      c = compile(own);
+      perRoute.set(own, c);
+    }
+    return c;
+  };
   fastify.addHook('onRoute', (route) => {
     const own = read(route.config);
     if (own === false || (own === undefined && !global)) return;
-    if (own !== undefined && !perRoute.has(own)) perRoute.set(own, compile(own));
+    if (own !== undefined) compiled(own);
     onRoute?.(route, own);
   });
   return (request) => {
     const own = read(request.routeOptions.config);
     if (own === undefined) return global ? defaults : undefined;
-    return own === false ? undefined : perRoute.get(own);
+    return own === false ? undefined : compiled(own);
   };
 }
 
-type RouteHook =
-  NonNullable<RouteOptions['onRequest']> extends infer H
-    ? H extends readonly (infer F)[]
-      ? F
-      : H
-    : never;
-
-const kHeaders = Symbol('bulwark.securityHeaders.hook');
-
-/** Marks a route-level hook as one that writes security headers (see {@link addRouteOnRequest}). */
-export function markHeadersHook<H extends object>(hook: H): H {
-  return Object.assign(hook, { [kHeaders]: true });
-}
-
 /**
- * Puts a bulwark hook in front of the route's own onRequest hooks (an auth check must not
- * run for a request the limiter refuses), behind any security-headers hook already there, so
- * a route's own headers are written before a 429 is answered.
+ * A plugin whose options are checked when it is registered: a `TypeError` thrown while it
+ * compiles them becomes the plugin's error, so `await app.register(plugin, opts)` (and
+ * `app.ready()`) rejects with it, as with any Fastify boot error, instead of escaping as an
+ * uncaught exception that no `try` around `register` can catch.
  */
-export function addRouteOnRequest(route: RouteOptions, hook: RouteHook): void {
-  const existing = route.onRequest;
-  const list: RouteHook[] =
-    existing === undefined ? [] : Array.isArray(existing) ? [...existing] : [existing];
-  let at = 0;
-  while (at < list.length && (list[at] as { [kHeaders]?: boolean })[kHeaders] === true) at++;
-  list.splice(at, 0, hook);
-  route.onRequest = list;
+export function checkedPlugin<O extends FastifyPluginOptions>(
+  plugin: FastifyPluginCallback<O>,
+): FastifyPluginCallback<O> {
+  return (fastify, options, done) => {
+    try {
+      plugin(fastify, options, done);
+    } catch (error: unknown) {
+      done(error instanceof Error ? error : new Error(String(error)));
+    }
+  };
 }

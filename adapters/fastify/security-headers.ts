@@ -2,7 +2,8 @@ import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastif
 import fp from 'fastify-plugin';
 import { applySecurityHeaders, compileSecurityHeaders } from 'bulwark';
 import type { CompiledSecurityHeaders, HeaderAccess, SecurityHeadersOptions } from 'bulwark';
-import { addRouteOnRequest, markHeadersHook } from './route-settings.js';
+import { checkedPlugin, scopeSettings } from './route-settings.js';
+import type { SettingsLookup } from './route-settings.js';
 
 /** Options for the Fastify `securityHeaders` plugin. */
 export interface FastifySecurityHeadersOptions extends SecurityHeadersOptions {
@@ -27,41 +28,52 @@ const replyHeaders: HeaderAccess<FastifyReply> = {
   },
 };
 
-type Hook = (request: FastifyRequest, reply: FastifyReply, done: () => void) => void;
+// The scope's header lookup, kept on the instance the plugin was registered in. Fastify's
+// child scopes inherit it (they are prototype children of their parent), so a rejection
+// answered by another bulwark plugin registered before this one still carries the headers.
+const kHeadersLookup = Symbol.for('bulwark.fastify.securityHeaders');
+interface WithHeaders {
+  [kHeadersLookup]?: SettingsLookup<CompiledSecurityHeaders>;
+}
 
-const hookFor =
-  (compiled: CompiledSecurityHeaders): Hook =>
-  (_request, reply, done) => {
-    applySecurityHeaders(reply, replyHeaders, compiled);
-    done();
-  };
+/**
+ * Writes the scope's security headers on a reply if the `securityHeaders` plugin covers the
+ * request's route. Called before a bulwark rejection is sent, so a 413 or 429 carries them
+ * whatever order the plugins were registered in.
+ */
+export function applyScopeSecurityHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  const lookup = (request.server as WithHeaders)[kHeadersLookup];
+  const compiled = lookup?.(request);
+  if (compiled !== undefined) applySecurityHeaders(reply, replyHeaders, compiled);
+}
 
 const plugin: FastifyPluginCallback<FastifySecurityHeadersOptions> = (fastify, options, done) => {
   const { global = true, ...headerOptions } = options;
+  const headersFor = scopeSettings<SecurityHeadersOptions, CompiledSecurityHeaders>(fastify, {
+    read: (config) => config?.securityHeaders,
+    global,
+    defaults: compileSecurityHeaders(headerOptions),
+    compile: compileSecurityHeaders,
+  });
+  (fastify as WithHeaders)[kHeadersLookup] = headersFor;
   // The headers are written when the request arrives (onRequest, as @fastify/helmet does):
   // Fastify keeps reply headers through thrown errors and the 404 handler, and every later
-  // hook, plugin answer (CORS preflights, bulwark's 413 and 429) and handler sees them. A
-  // global hook is one synchronous call with nothing looked up per request; a route with its
-  // own entry gets a route-level hook, compiled at startup, that runs after it and replaces
-  // what it wrote.
-  if (global) fastify.addHook('onRequest', hookFor(compileSecurityHeaders(headerOptions)));
-  const perRoute = new Map<SecurityHeadersOptions | false, Hook>();
-  fastify.addHook('onRoute', (route) => {
-    const own = route.config?.securityHeaders;
-    if (own === undefined) return;
-    let hook = perRoute.get(own);
-    if (hook === undefined) {
-      hook = markHeadersHook(hookFor(compileSecurityHeaders(own)));
-      perRoute.set(own, hook);
-    }
-    addRouteOnRequest(route, hook);
+  // hook, plugin answer (CORS preflights, bulwark's 413 and 429) and handler sees them.
+  fastify.addHook('onRequest', (request, reply, next) => {
+    const compiled = headersFor(request);
+    if (compiled !== undefined) applySecurityHeaders(reply, replyHeaders, compiled);
+    next();
   });
   done();
 };
 
 /**
- * Security response headers as a Fastify plugin, global by default (registered with
- * fastify-plugin, so it reaches every route, the 404 handler and error replies). A route
- * overrides through `config: { securityHeaders: { ... } }` or opts out with `false`.
+ * Security response headers as a Fastify plugin, for every route of the scope it is
+ * registered in (fastify-plugin: registered on the root, that is the whole app, its 404
+ * handler and error replies included), whether the routes are declared before or after it.
+ * A route overrides through `config: { securityHeaders: { ... } }` or opts out with `false`.
  */
-export const securityHeaders = fp(plugin, { fastify: '5.x', name: 'bulwark-security-headers' });
+export const securityHeaders = fp(checkedPlugin(plugin), {
+  fastify: '5.x',
+  name: 'bulwark-security-headers',
+});

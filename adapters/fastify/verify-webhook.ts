@@ -8,30 +8,34 @@ import type {
 } from 'bulwark';
 import { raiseBodyLimit } from './body-stream.js';
 import { settleFastify } from './reject.js';
-import { routeSettings } from './route-settings.js';
-import type { FastifyRejectOptions } from './reject.js';
+import { checkedPlugin, scopeSettings } from './route-settings.js';
+import type { FastifyOnReject, FastifyRejectOptions } from './reject.js';
+import type { LoggerLike } from 'bulwark';
 import './payload-limit.js';
+import { requestHeaders } from '../shared/node-headers.js';
 
 /** The secret, or a function of the request (per-webhook secrets, possibly looked up asynchronously). */
 export type FastifyWebhookSecret = RequestWebhookSecret<FastifyRequest>;
 
 /** Webhook options a route gives in `config.verifyWebhook`, merged over the plugin's. */
-export interface FastifyWebhookRouteOptions extends Omit<
-  RequestWebhookReceiverOptions<FastifyRequest>,
-  'secret'
-> {
+export interface FastifyWebhookRouteOptions
+  extends Omit<RequestWebhookReceiverOptions<FastifyRequest>, 'secret'>, FastifyRejectOptions {
   /**
    * The secret (several while rotating), or a function of the request returning it; a
    * function returning `undefined` means "no secret for this webhook" (mission-control
-   * then does not check, other schemes refuse). Default: none.
+   * then does not check, other schemes refuse). Required, on the plugin or on the route:
+   * none given, or an empty one (an unset environment variable), is a `TypeError` at startup.
    */
   readonly secret?: FastifyWebhookSecret;
 }
 
 /** Options for the Fastify `verifyWebhook` plugin. */
-export interface FastifyVerifyWebhookOptions
-  extends FastifyWebhookRouteOptions, FastifyRejectOptions {
-  /** Verify every route. With `false`, only routes whose `config.verifyWebhook` is set. Default: `false`. */
+export interface FastifyVerifyWebhookOptions extends FastifyWebhookRouteOptions {
+  /**
+   * Verify every route of the scope the plugin is registered in (a route opts out with
+   * `config: { verifyWebhook: false }`). With `false`, only routes whose
+   * `config.verifyWebhook` is set are verified. Default: `true`.
+   */
   readonly global?: boolean;
 }
 
@@ -42,19 +46,40 @@ declare module 'fastify' {
   }
 }
 
-type Prepared = RequestWebhookReceiver<FastifyRequest>;
+/** One route's compiled verification and how its rejections are answered. */
+interface Prepared {
+  readonly receive: RequestWebhookReceiver<FastifyRequest>;
+  readonly onReject: FastifyOnReject | undefined;
+  readonly logger: LoggerLike;
+}
 
-const prepare = (options: FastifyWebhookRouteOptions): Prepared =>
-  createRequestWebhookReceiver<FastifyRequest>(options);
+function prepare(options: FastifyWebhookRouteOptions): Prepared {
+  const { onReject, logger = console, ...rest } = options;
+  return {
+    receive: createRequestWebhookReceiver<FastifyRequest>({ ...rest, logger }),
+    onReject,
+    logger,
+  };
+}
+
+function prepareDefaults(base: FastifyWebhookRouteOptions): Prepared {
+  if (base.secret === undefined || base.secret === '') {
+    // The wiring of the issue that made this rule: `scope.register(verifyWebhook, { secret:
+    // process.env.HOOK_SECRET })` with the variable unset must not leave the scope open.
+    throw new TypeError(
+      `bulwark: verifyWebhook secret: ${base.secret === '' ? 'the secret is an empty string' : 'no secret is given'}, and the plugin verifies every route of the scope it is registered in; write app.register(verifyWebhook, { secret: process.env.WEBHOOK_SECRET }) (and make sure it is set), or app.register(verifyWebhook, { global: false }) with config: { verifyWebhook: { secret } } on each webhook route.`,
+    );
+  }
+  return prepare(base);
+}
 
 const plugin: FastifyPluginCallback<FastifyVerifyWebhookOptions> = (fastify, options, done) => {
-  const { global = false, onReject, ...base } = options;
-  const defaults = global ? prepare(base) : undefined;
+  const { global = true, ...base } = options;
   const serverLimit = fastify.initialConfig.bodyLimit ?? DEFAULT_MAX_PAYLOAD_BYTES;
-  const preparedFor = routeSettings<FastifyWebhookRouteOptions, Prepared>(fastify, {
+  const preparedFor = scopeSettings<FastifyWebhookRouteOptions, Prepared>(fastify, {
     read: (config) => config?.verifyWebhook,
     global,
-    defaults,
+    defaults: global ? prepareDefaults(base) : undefined,
     compile: (own) => prepare({ ...base, ...own }),
     onRoute: (route, own) => {
       raiseBodyLimit(route, own?.limit ?? base.limit ?? DEFAULT_MAX_PAYLOAD_BYTES, serverLimit);
@@ -63,18 +88,25 @@ const plugin: FastifyPluginCallback<FastifyVerifyWebhookOptions> = (fastify, opt
   fastify.addHook('preParsing', async (request, reply, payload) => {
     const prepared = preparedFor(request);
     if (prepared === undefined) return payload;
-    // A webhook without a body is still verified (an empty body can be signed).
-    const receipt = await prepared(request, payload, request.raw.headersDistinct);
-    return settleFastify(receipt, request, reply, payload, onReject);
+    // Every request to a verified route is checked, a GET or an empty POST included: an
+    // empty body can be signed, and an unsigned one is refused like any other.
+    const receipt = await prepared.receive(request, payload, requestHeaders(request.raw));
+    return settleFastify(receipt, request, reply, payload, prepared.onReject, prepared.logger);
   });
   done();
 };
 
 /**
- * Webhook verification as a Fastify plugin (payload limit included), per route by default:
- * give a route `config: { verifyWebhook: { secret, scheme } }`. It runs as a preParsing
- * hook, so it reads the raw bytes before any content-type parser; a verified delivery goes
- * on to Fastify's parsers (request.body) with `request.rawBody` set. Invalid JSON is a 400
- * `{"detail": ...}` before Fastify parses.
+ * Webhook verification as a Fastify plugin (payload limit included), for every route of
+ * the scope it is registered in, as on Express and Koa where it verifies where it is
+ * mounted: `scope.register(verifyWebhook, { secret })` then `scope.post('/hook', ...)`. A
+ * route overrides with `config: { verifyWebhook: { ... } }` or opts out with `false`;
+ * `global: false` verifies only routes that ask. It runs as a preParsing hook, so it reads
+ * the raw bytes before any content-type parser (whatever the registration order); a
+ * verified delivery goes on to Fastify's parsers (request.body) with `request.rawBody`
+ * set. Invalid JSON is a 400 `{"detail": ...}` before Fastify parses.
  */
-export const verifyWebhook = fp(plugin, { fastify: '5.x', name: 'bulwark-verify-webhook' });
+export const verifyWebhook = fp(checkedPlugin(plugin), {
+  fastify: '5.x',
+  name: 'bulwark-verify-webhook',
+});

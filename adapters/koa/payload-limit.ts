@@ -3,6 +3,7 @@ import { createBodyReceiver } from 'bulwark';
 import type { PayloadLimitOptions } from 'bulwark';
 import { settleKoa } from './reject.js';
 import type { KoaRejectOptions } from './reject.js';
+import { requestHeaders } from '../shared/node-headers.js';
 
 declare module 'koa' {
   interface Request {
@@ -25,9 +26,9 @@ export interface KoaPayloadLimitOptions extends PayloadLimitOptions, KoaRejectOp
 export function payloadLimit(options: KoaPayloadLimitOptions = {}): Middleware {
   const { onReject, ...rest } = options;
   const receiver = createBodyReceiver(rest);
+  const logger = rest.logger ?? console;
   return async (ctx, next) => {
-    if (await settleKoa(await receiver.receive(ctx.req, ctx.req.headersDistinct), ctx, onReject)) {
-      await next();
-    }
+    const receipt = await receiver.receive(ctx.req, requestHeaders(ctx.req));
+    if (await settleKoa(receipt, ctx, onReject, logger)) await next();
   };
 }

@@ -1,5 +1,5 @@
 import type { Context, Middleware, Next } from 'koa';
-import { compileRateLimit, isPromise } from 'bulwark';
+import { compileRateLimit, isPromise, rateLimitLogger } from 'bulwark';
 import type { ClientAddressInput, RateLimitMiddlewareOptions, RateLimitOutcome } from 'bulwark';
 import { setNodeHeaders } from '../shared/node-headers.js';
 import { rejectKoa } from './reject.js';
@@ -13,6 +13,8 @@ const peer = (ctx: Context): ClientAddressInput => ({
   remoteAddress: ctx.req.socket.remoteAddress,
   headers: ctx.req.headers,
 });
+// Node's request: the one object every middleware (and a mounted sub-app) shares.
+const carrier = (ctx: Context): object => ctx.req;
 
 /**
  * Rate limiting for Koa: counts each request under its key (the client IP by default) and
@@ -20,15 +22,16 @@ const peer = (ctx: Context): ClientAddressInput => ({
  * once the limit is reached. Mount it after `securityHeaders` so the 429 carries them.
  */
 export function rateLimit(options: KoaRateLimitOptions): Middleware {
-  const check = compileRateLimit(options, peer);
+  const check = compileRateLimit(options, peer, carrier);
   const { onReject } = options;
+  const logger = rateLimitLogger(options);
   const apply = (
     outcome: RateLimitOutcome | undefined,
     ctx: Context,
     next: Next,
   ): Promise<void> => {
     if (outcome === undefined) return next();
-    if (outcome.error !== undefined) return rejectKoa(outcome.error, ctx, onReject);
+    if (outcome.error !== undefined) return rejectKoa(outcome.error, ctx, onReject, logger);
     setNodeHeaders(ctx.res, outcome.headers);
     return next();
   };

@@ -4,6 +4,7 @@ import type { RequestWebhookReceiverOptions, RequestWebhookSecret } from 'bulwar
 import { settleKoa } from './reject.js';
 import type { KoaRejectOptions } from './reject.js';
 import './payload-limit.js';
+import { requestHeaders } from '../shared/node-headers.js';
 
 /** The secret, or a function of the context (per-webhook secrets, possibly looked up asynchronously). */
 export type KoaWebhookSecret = RequestWebhookSecret<Context>;
@@ -14,7 +15,8 @@ export interface KoaVerifyWebhookOptions
   /**
    * The secret (several while rotating), or a function of the context returning it; a
    * function returning `undefined` means "no secret for this webhook" (mission-control
-   * then does not check, other schemes refuse). Default: none.
+   * then does not check, other schemes refuse). Required: none given, or an empty one (an
+   * unset environment variable), is a `TypeError` at creation.
    */
   readonly secret?: KoaWebhookSecret;
 }
@@ -28,9 +30,9 @@ export interface KoaVerifyWebhookOptions
 export function verifyWebhook(options: KoaVerifyWebhookOptions = {}): Middleware {
   const { onReject, ...rest } = options;
   const receive = createRequestWebhookReceiver<Context>(rest);
+  const logger = rest.logger ?? console;
   return async (ctx, next) => {
-    if (await settleKoa(await receive(ctx, ctx.req, ctx.req.headersDistinct), ctx, onReject)) {
-      await next();
-    }
+    const receipt = await receive(ctx, ctx.req, requestHeaders(ctx.req));
+    if (await settleKoa(receipt, ctx, onReject, logger)) await next();
   };
 }

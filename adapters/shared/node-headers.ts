@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
-import type { HeaderAccess } from 'bulwark';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HeaderAccess, HeaderBag } from 'bulwark';
 
 /** Header access on Node's own response object, which Express and Koa both expose. */
 export const nodeResponseHeaders: HeaderAccess<ServerResponse> = {
@@ -19,4 +19,15 @@ export function setNodeHeaders(
     const value = headers[name];
     if (value !== undefined) res.setHeader(name, value);
   }
+}
+
+/**
+ * The request headers with every repeated header kept as an array (Node's
+ * `headersDistinct`), so a second Content-Length or signature header is seen rather than
+ * merged away. Request objects that only imitate Node's (Fastify's `inject()`, other test
+ * tools) lack it: their plain `headers` are read instead.
+ */
+export function requestHeaders(req: IncomingMessage): HeaderBag {
+  const { headersDistinct } = req as Partial<Pick<IncomingMessage, 'headersDistinct'>>;
+  return headersDistinct ?? req.headers;
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import { signWebhook } from 'bulwark';
 import { verifyWebhook } from 'bulwark/express';
 import { http } from '../../helpers/http.js';
+import { captureLog } from '../../helpers/log-capture.js';
 import { serve } from '../../helpers/serve.js';
 import type { WatchedServer } from '../../helpers/serve.js';
 
@@ -16,6 +17,7 @@ const body = '{"event":"ping"}';
 
 describe('Express verifyWebhook', () => {
   let server: WatchedServer;
+  const log = captureLog();
   beforeAll(async () => {
     const app = express();
     // Per-webhook secrets, looked up asynchronously by the id in the path.
@@ -32,9 +34,14 @@ describe('Express verifyWebhook', () => {
         res.status(202).json({ got: req.body as unknown });
       },
     );
-    app.post('/parsed-first', express.json(), verifyWebhook({ secret: 'x' }), (_req, res) => {
-      res.status(202).end();
-    });
+    app.post(
+      '/parsed-first',
+      express.json(),
+      verifyWebhook({ secret: 'x', logger: log.logger }),
+      (_req, res) => {
+        res.status(202).end();
+      },
+    );
     app.post(
       '/custom',
       verifyWebhook({
@@ -69,12 +76,21 @@ describe('Express verifyWebhook', () => {
     expect((await send('/hooks/open', {})).status).toBe(202);
   });
 
-  it('says so when a JSON parser consumed the body first', async () => {
-    const res = await send('/parsed-first', signWebhook(body, 'x'));
-    expect(res.status).toBe(500);
-    expect((JSON.parse(res.text) as { detail: string }).detail).toMatch(
-      /already read.*before express\.json\(\)/,
-    );
+  it('refuses with 500 when a JSON parser consumed the body first, and logs the parser once', async () => {
+    for (let i = 0; i < 2; i++) {
+      const res = await send('/parsed-first', signWebhook(body, 'x'));
+      expect(res.status).toBe(500);
+      expect((JSON.parse(res.text) as { detail: string }).detail).toMatch(
+        /read by another body parser/,
+      );
+    }
+    expect(log.misuse()).toHaveLength(1);
+    expect(log.misuse()[0]).toMatch(/misuse\.body_consumed.*express\.json\(\).*mount payloadLimit/);
+  });
+
+  it('refuses to be created without a secret', () => {
+    expect(() => verifyWebhook({})).toThrow(/no secret is given.*process\.env/);
+    expect(() => verifyWebhook({ secret: '' })).toThrow(/empty string/);
   });
 
   it('hands rejections to onReject', async () => {

@@ -8,12 +8,12 @@ import { http } from '../../helpers/http.js';
 const SW = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const body = '{"type":"invoice.paid"}';
 
-describe('Fastify verifyWebhook', () => {
+describe('Fastify verifyWebhook, per route (global: false)', () => {
   let app: FastifyInstance;
   let url: string;
   beforeAll(async () => {
     app = Fastify({ logger: false });
-    await app.register(verifyWebhook, { scheme: 'standard-webhooks' });
+    await app.register(verifyWebhook, { scheme: 'standard-webhooks', global: false });
     app.post(
       '/hooks/:id',
       {
@@ -64,9 +64,74 @@ describe('Fastify verifyWebhook', () => {
     expect(JSON.parse(res.text)).toEqual({ detail: 'Request body is not valid JSON.' });
   });
 
-  it('leaves routes without config alone', async () => {
+  it('with global: false, leaves routes without config alone', async () => {
     const res = await send('/open', {});
     expect(res.status).toBe(200);
     expect(JSON.parse(res.text)).toEqual({ raw: null });
+  });
+});
+
+const MC_SECRET = 'scope-secret';
+const mcBody = '{"event":"ping"}';
+
+describe('Fastify verifyWebhook, registered in a scope', () => {
+  let app: FastifyInstance;
+  let url: string;
+  beforeAll(async () => {
+    app = Fastify({ logger: false });
+    // Exactly what a new user writes: the plugin in a scope, routes without route config.
+    await app.register(async (scope) => {
+      await scope.register(verifyWebhook, { secret: MC_SECRET });
+      scope.post('/hook', (request, reply) => reply.code(202).send({ got: request.body }));
+      scope.post('/open', { config: { verifyWebhook: false } }, () => ({ open: true }));
+    });
+    // Declared before the plugin in its own scope: still verified.
+    await app.register(async (scope) => {
+      scope.post('/early', () => ({ early: true }));
+      await scope.register(verifyWebhook, { secret: MC_SECRET });
+    });
+    app.post('/outside', () => ({ outside: true }));
+    url = await app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(() => app.close());
+
+  const post = (path: string, headers: Record<string, string>) =>
+    http(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: mcBody,
+    });
+
+  it('refuses a forged and an unsigned delivery with the 403s of Express and Koa', async () => {
+    const forged = await post('/hook', signWebhook(mcBody, 'not-the-secret'));
+    expect(forged.status).toBe(403);
+    expect(JSON.parse(forged.text)).toEqual({ detail: 'Invalid webhook signature.' });
+    const unsigned = await post('/hook', {});
+    expect(unsigned.status).toBe(403);
+    expect(JSON.parse(unsigned.text)).toEqual({ detail: 'Missing webhook signature header.' });
+  });
+
+  it('accepts a signed delivery', async () => {
+    const res = await post('/hook', signWebhook(mcBody, MC_SECRET));
+    expect(res.status).toBe(202);
+    expect(JSON.parse(res.text)).toEqual({ got: { event: 'ping' } });
+  });
+
+  it('verifies routes declared before the plugin in its scope', async () => {
+    expect((await post('/early', {})).status).toBe(403);
+    expect((await post('/early', signWebhook(mcBody, MC_SECRET))).status).toBe(200);
+  });
+
+  it('lets a route opt out, and leaves routes outside the scope alone', async () => {
+    expect((await post('/open', {})).status).toBe(200);
+    expect((await post('/outside', {})).status).toBe(200);
+  });
+
+  it('refuses to register without a secret, through register()', async () => {
+    const bare = Fastify({ logger: false });
+    await expect(
+      bare.register(verifyWebhook, { secret: process.env.BULWARK_UNSET_SECRET }),
+    ).rejects.toThrow(/no secret is given.*global: false/);
+    await bare.close();
   });
 });
