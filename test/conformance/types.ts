@@ -21,11 +21,59 @@ export type MiddlewareSpec =
   /** The framework's usual CORS package (cors, @koa/cors, @fastify/cors), allowing every origin. */
   | { readonly kind: 'cors' }
   /** bulwark's payloadLimit (Fastify: the plugin, with route `config.payloadLimit`). */
-  | { readonly kind: 'payloadLimit'; readonly options?: PayloadLimitOptions }
+  | {
+      readonly kind: 'payloadLimit';
+      readonly options?: PayloadLimitOptions;
+      readonly onReject?: OnRejectSpec;
+    }
   /** bulwark's verifyWebhook (Fastify: the plugin, with route `config.verifyWebhook`). */
-  | { readonly kind: 'verifyWebhook'; readonly options?: WebhookReceiverOptions }
+  | {
+      readonly kind: 'verifyWebhook';
+      readonly options?: WebhookReceiverOptions;
+      /** A per-request secret function that misbehaves, instead of `options.secret`. */
+      readonly secretFn?: 'throws' | 'wrong-type';
+      readonly onReject?: OnRejectSpec;
+    }
   /** bulwark's rateLimit; `false` on a route opts it out (Fastify route config). */
-  | { readonly kind: 'rateLimit'; readonly options: RateLimitSpec | false };
+  | {
+      readonly kind: 'rateLimit';
+      readonly options: RateLimitSpec | false;
+      /**
+       * Mount one middleware instance everywhere this id appears (Express, Koa). Fastify
+       * plugins cannot be mounted twice as one instance: there the plugin is registered
+       * again with the same limiter instance.
+       */
+      readonly share?: string;
+      /** A new middleware with the one limiter instance every spec with this id gets. */
+      readonly sameLimiter?: string;
+      readonly onReject?: OnRejectSpec;
+    }
+  /**
+   * The framework's usual body parser, mounted where the user puts it: `json` is
+   * express.json(), koa-bodyparser, or a JSON content-type parser added to Fastify;
+   * `other` is the body-parser package, @koa/bodyparser, or a Fastify onRequest hook that
+   * reads request.raw itself.
+   */
+  | { readonly kind: 'bodyParser'; readonly parser: 'json' | 'other' };
+
+/** An `onReject` that misbehaves: throws at once, or returns a promise that rejects. */
+export type OnRejectSpec = 'throws' | 'rejects';
+
+/**
+ * A scope: middleware mounted for a path prefix only (Express: a Router mounted at the
+ * prefix; Koa: a chain run for paths under it; Fastify: a registered child plugin with
+ * that prefix, the encapsulation context). Route paths are relative to the prefix.
+ */
+export interface ScopeSpec {
+  readonly prefix: string;
+  readonly use: readonly MiddlewareSpec[];
+  readonly routes: readonly RouteSpec[];
+  /**
+   * Fastify: declare the routes before registering the plugins, as a user may. Express and
+   * Koa run middleware in mounting order by design, so this does not apply to them.
+   */
+  readonly routesFirst?: boolean;
+}
 
 /** Framework-neutral rateLimit options; each builder turns them into its adapter's options. */
 export interface RateLimitSpec {
@@ -89,6 +137,14 @@ export interface RouteSpec {
 export interface AppSpec {
   readonly use: readonly MiddlewareSpec[];
   readonly routes: readonly RouteSpec[];
+  /** Scopes mounted after the app's own routes. Default: none. */
+  readonly scopes?: readonly ScopeSpec[];
+  /**
+   * An error handler of the app's own that answers `{"error": "handled"}` with status 500
+   * (Express: a four-argument middleware after the routes; Koa: a try/catch middleware
+   * mounted first; Fastify: setErrorHandler). Default: none.
+   */
+  readonly errorHandler?: boolean;
   /**
    * Serve with Node's lenient parser (`insecureHTTPParser`), which lets framings such as
    * Content-Length with Transfer-Encoding through to the app, as a lenient proxy in front
@@ -121,6 +177,13 @@ export interface ScenarioRequest {
 
 export interface ScenarioExpect {
   readonly status: number;
+  /**
+   * The misuse lines logged while this scenario ran (its `before` requests included), each
+   * matched in order; `[]` means none. Misuse is logged once per process, and the runner
+   * forgets earlier reports before each scenario, so a scenario that sends the same misuse
+   * twice proves it is logged once.
+   */
+  readonly log?: readonly RegExp[];
   /** Expected header values (case-insensitive names); `null` means the header must be absent. */
   readonly headers?: Readonly<Record<string, string | null>>;
   /** Expected JSON body (deep equality). */
@@ -136,14 +199,67 @@ export interface Scenario {
   readonly app: AppSpec;
   readonly request: ScenarioRequest;
   readonly expect: ScenarioExpect;
+  /** Send `request` this many times, each answered as expected (misuse still logged once). Default: 1. */
+  readonly repeat?: number;
   /** Requests sent first, on the same app, each expected to get `status` (such as the first delivery of a replay). */
   readonly before?: readonly { readonly request: ScenarioRequest; readonly status: number }[];
   /** Frameworks this scenario does not apply to, with the reason in `name`. Default: none. */
   readonly skip?: readonly Framework[];
+  /**
+   * Where one framework answers the same wiring differently (and as safely), with the reason
+   * in `name`: that framework's expectation replaces `expect`.
+   */
+  readonly expectOn?: Partial<Readonly<Record<Framework, ScenarioExpect>>>;
+}
+
+/** A wiring that must be refused at startup: building the app fails with a TypeError matching `error`. */
+export interface StartupScenario {
+  readonly name: string;
+  readonly app: AppSpec;
+  readonly error: RegExp;
 }
 
 /** A running app on 127.0.0.1. */
 export interface RunningApp {
   readonly url: string;
   close(): Promise<void>;
+}
+
+/** Every line an app's bulwark middleware logged, as `level: text`. */
+export interface AppLog {
+  readonly logger: { warn: (line: string) => void; error: (line: string) => void };
+  readonly lines: string[];
+}
+
+/** A logger that keeps its lines, one per app. */
+export function appLog(): AppLog {
+  const lines: string[] = [];
+  return {
+    logger: {
+      warn: (line) => lines.push(`warn: ${line}`),
+      error: (line) => lines.push(`error: ${line}`),
+    },
+    lines,
+  };
+}
+
+/** A per-request secret function that misbehaves the way a spec asks. */
+export function misbehavingSecret(kind: 'throws' | 'wrong-type'): () => never | Promise<string> {
+  if (kind === 'throws') {
+    return () => {
+      throw new Error('secret store offline: postgres://app:hunter2@db.internal/hooks');
+    };
+  }
+  // A lookup that returns the whole record instead of its secret field.
+  return () => Promise.resolve({ id: 7, secret: 's' } as unknown as string);
+}
+
+/** An onReject that misbehaves the way a spec asks. */
+export function misbehavingOnReject(kind: OnRejectSpec): () => Promise<void> {
+  if (kind === 'throws') {
+    return () => {
+      throw new Error('template missing');
+    };
+  }
+  return () => Promise.reject(new Error('template missing'));
 }

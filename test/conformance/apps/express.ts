@@ -1,10 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import bodyParser from 'body-parser';
 import cors from 'cors';
 import express from 'express';
-import type { Request, RequestHandler } from 'express';
-import { BulwarkError } from 'bulwark';
+import type { ErrorRequestHandler, Request, RequestHandler, Router } from 'express';
+import { BulwarkError, createRateLimiter } from 'bulwark';
+import type { RateLimiter, RateLimiterOptions } from 'bulwark';
 import {
   payloadLimit,
   rateLimit,
@@ -12,28 +14,75 @@ import {
   securityHeaders,
   verifyWebhook,
 } from 'bulwark/express';
-import { rateLimitOptions } from '../types.js';
-import type { AppSpec, MiddlewareSpec, ReplySpec, RunningApp } from '../types.js';
+import { appLog, misbehavingOnReject, misbehavingSecret, rateLimitOptions } from '../types.js';
+import type {
+  AppLog,
+  AppSpec,
+  MiddlewareSpec,
+  ReplySpec,
+  RouteSpec,
+  RunningApp,
+} from '../types.js';
 import { listen, serverOptions } from './listen.js';
 
-function middleware(spec: MiddlewareSpec): RequestHandler {
-  switch (spec.kind) {
-    case 'securityHeaders':
-      return securityHeaders(spec.options);
-    case 'cors':
-      return cors();
-    case 'payloadLimit':
-      return payloadLimit(spec.options);
-    case 'verifyWebhook':
-      return verifyWebhook(spec.options);
-    case 'rateLimit':
-      // A route-level `false` mounts nothing: Express has no global middleware to opt out of.
-      if (spec.options === false)
-        return (_req, _res, next) => {
-          next();
-        };
-      return rateLimit(rateLimitOptions(spec.options, (req: Request, name) => req.get(name)));
-  }
+type Build = (spec: MiddlewareSpec) => RequestHandler;
+
+/** Translates middleware specs for one app: shared instances and the app's logger. */
+function builder(log: AppLog, json: () => RequestHandler): Build {
+  const shared = new Map<string, RequestHandler>();
+  const limiters = new Map<string, RateLimiter>();
+  const limiterFor = (id: string, options: RateLimiterOptions): RateLimiter => {
+    let limiter = limiters.get(id);
+    if (limiter === undefined) {
+      limiter = createRateLimiter(options);
+      limiters.set(id, limiter);
+    }
+    return limiter;
+  };
+  const { logger } = log;
+  const build: Build = (spec) => {
+    switch (spec.kind) {
+      case 'securityHeaders':
+        return securityHeaders(spec.options);
+      case 'cors':
+        return cors();
+      case 'bodyParser':
+        return spec.parser === 'json' ? json() : bodyParser.json();
+      case 'payloadLimit':
+        return payloadLimit({
+          ...spec.options,
+          logger,
+          ...(spec.onReject === undefined ? {} : { onReject: misbehavingOnReject(spec.onReject) }),
+        });
+      case 'verifyWebhook':
+        return verifyWebhook({
+          ...spec.options,
+          logger,
+          ...(spec.secretFn === undefined ? {} : { secret: misbehavingSecret(spec.secretFn) }),
+          ...(spec.onReject === undefined ? {} : { onReject: misbehavingOnReject(spec.onReject) }),
+        });
+      case 'rateLimit': {
+        // A route-level `false` mounts nothing: Express has no global middleware to opt out of.
+        if (spec.options === false)
+          return (_req, _res, next) => {
+            next();
+          };
+        const existing = spec.share === undefined ? undefined : shared.get(spec.share);
+        if (existing !== undefined) return existing;
+        const made = rateLimit({
+          ...rateLimitOptions(spec.options, (req: Request, name) => req.get(name)),
+          ...(spec.sameLimiter === undefined
+            ? {}
+            : { limiter: limiterFor(spec.sameLimiter, spec.options.limiter) }),
+          logger,
+          ...(spec.onReject === undefined ? {} : { onReject: misbehavingOnReject(spec.onReject) }),
+        });
+        if (spec.share !== undefined) shared.set(spec.share, made);
+        return made;
+      }
+    }
+  };
+  return build;
 }
 
 function handler(reply: ReplySpec): RequestHandler {
@@ -67,14 +116,36 @@ function handler(reply: ReplySpec): RequestHandler {
   };
 }
 
-/** `createApp` is Express 5 by default; the suite also passes Express 4's factory. */
-export async function startExpress(spec: AppSpec, createApp = express): Promise<RunningApp> {
-  const app = createApp();
-  for (const m of spec.use) app.use(middleware(m));
-  for (const route of spec.routes) {
+function addRoutes(target: Router, routes: readonly RouteSpec[], build: Build): void {
+  for (const route of routes) {
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
-    app[method](route.path, ...(route.use ?? []).map(middleware), handler(route.reply));
+    target[method](route.path, ...(route.use ?? []).map(build), handler(route.reply));
   }
+}
+
+// Express tells error handlers apart by their four parameters.
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+const handled: ErrorRequestHandler = (_error, _req, res, _next) => {
+  res.status(500).json({ error: 'handled' });
+};
+
+/** `createApp` is Express 5 by default; the suite also passes Express 4's factory. */
+export async function startExpress(
+  spec: AppSpec,
+  log: AppLog = appLog(),
+  createApp = express,
+): Promise<RunningApp> {
+  const app = createApp();
+  const build = builder(log, () => createApp.json());
+  for (const m of spec.use) app.use(build(m));
+  addRoutes(app, spec.routes, build);
+  for (const scope of spec.scopes ?? []) {
+    const router = createApp.Router();
+    for (const m of scope.use) router.use(build(m));
+    addRoutes(router, scope.routes, build);
+    app.use(scope.prefix, router);
+  }
+  if (spec.errorHandler === true) app.use(handled);
   return listen(createServer(serverOptions(spec), app));
 }
 

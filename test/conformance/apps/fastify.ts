@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import fastifyCors from '@fastify/cors';
 import Fastify from 'fastify';
 import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
-import { BulwarkError } from 'bulwark';
+import { BulwarkError, createRateLimiter } from 'bulwark';
+import type { RateLimiter } from 'bulwark';
 import {
   payloadLimit,
   rateLimit,
@@ -10,99 +11,204 @@ import {
   securityHeaders,
   verifyWebhook,
 } from 'bulwark/fastify';
-import { rateLimitOptions } from '../types.js';
-import type { AppSpec, MiddlewareSpec, RateLimitSpec, ReplySpec, RunningApp } from '../types.js';
+import { appLog, misbehavingOnReject, misbehavingSecret, rateLimitOptions } from '../types.js';
+import type {
+  AppLog,
+  AppSpec,
+  MiddlewareSpec,
+  RateLimitSpec,
+  ReplySpec,
+  RouteSpec,
+  RunningApp,
+} from '../types.js';
 import { serverOptions } from './listen.js';
 
 const fastifyHeader = (req: FastifyRequest, name: string): string | undefined => {
   const v = req.headers[name.toLowerCase()];
   return typeof v === 'string' ? v : undefined;
 };
-const fastifyRateLimit = (spec: RateLimitSpec) => rateLimitOptions(spec, fastifyHeader);
 
-async function register(app: FastifyInstance, spec: MiddlewareSpec): Promise<void> {
-  switch (spec.kind) {
-    case 'securityHeaders':
-      // A global `false` means "registered, but no headers", which is global: false here.
-      await app.register(
-        securityHeaders,
-        spec.options === false ? { global: false } : (spec.options ?? {}),
-      );
-      return;
-    case 'cors':
-      await app.register(fastifyCors);
-      return;
-    case 'payloadLimit':
-      await app.register(payloadLimit, spec.options ?? {});
-      return;
-    case 'verifyWebhook':
-      await app.register(verifyWebhook, { ...spec.options, global: true });
-      return;
-    case 'rateLimit':
-      if (spec.options !== false) await app.register(rateLimit, fastifyRateLimit(spec.options));
-      return;
+/** Translates specs for one app: the app's logger, and one limiter per `share` id. */
+class Translator {
+  readonly #limiters = new Map<string, RateLimiter>();
+  constructor(readonly log: AppLog) {}
+
+  onReject(spec: { readonly onReject?: 'throws' | 'rejects' }) {
+    return spec.onReject === undefined ? {} : { onReject: misbehavingOnReject(spec.onReject) };
   }
-}
 
-/** Route-level middleware becomes route config, the Fastify way. */
-function routeConfig(use: readonly MiddlewareSpec[]): FastifyContextConfig {
-  const config: FastifyContextConfig = {};
-  for (const m of use) {
-    if (m.kind === 'securityHeaders') config.securityHeaders = m.options ?? {};
-    if (m.kind === 'payloadLimit') config.payloadLimit = m.options ?? {};
-    if (m.kind === 'verifyWebhook') config.verifyWebhook = m.options ?? {};
-    if (m.kind === 'rateLimit')
-      config.rateLimit = m.options === false ? false : fastifyRateLimit(m.options);
+  rateLimit(spec: RateLimitSpec, share: string | undefined) {
+    const options = rateLimitOptions(spec, fastifyHeader);
+    // A shared middleware instance and a shared limiter are the same thing here.
+    if (share === undefined) return options;
+    // Fastify plugins are not mounted twice as one instance: sharing is one limiter.
+    let limiter = this.#limiters.get(share);
+    if (limiter === undefined) {
+      limiter = createRateLimiter(spec.limiter);
+      this.#limiters.set(share, limiter);
+    }
+    return { ...options, limiter };
   }
-  return config;
-}
 
-export async function startFastify(spec: AppSpec): Promise<RunningApp> {
-  const app = Fastify({ logger: false, http: serverOptions(spec) });
-  for (const m of spec.use) await register(app, m);
-  // Route-level payloadLimit / verifyWebhook are route config: the plugin must be
-  // registered once, applying only to routes that ask for it.
-  const routeKinds = new Set(spec.routes.flatMap((r) => (r.use ?? []).map((m) => m.kind)));
-  const globalKinds = new Set(spec.use.map((m) => m.kind));
-  if (routeKinds.has('payloadLimit') && !globalKinds.has('payloadLimit'))
-    await app.register(payloadLimit, { global: false });
-  if (routeKinds.has('verifyWebhook') && !globalKinds.has('verifyWebhook'))
-    await app.register(verifyWebhook, { global: false });
-  // Route-level rate limits need the plugin; without a global one it limits only those routes.
-  const routeLimits = spec.routes.some((r) => r.use?.some((m) => m.kind === 'rateLimit'));
-  if (routeLimits && !spec.use.some((m) => m.kind === 'rateLimit'))
-    await app.register(rateLimit, { global: false, limiter: { limit: 1, windowMs: 1000 } });
-  for (const r of spec.routes) {
-    const reply: ReplySpec = r.reply;
-    app.route({
-      method: r.method,
-      url: r.path,
-      config: routeConfig(r.use ?? []),
-      handler: async (request, res) => {
-        switch (reply.kind) {
-          case 'json':
-            return res.code(reply.status ?? 200).send(reply.body);
-          case 'throw':
-            throw Object.assign(
-              new Error('route failed'),
-              reply.status === undefined ? {} : { statusCode: reply.status },
-            );
-          case 'stream':
-            return res.type('text/plain').send(Readable.from(reply.chunks));
-          case 'set-header':
-            return res.header(reply.name, reply.value).send(reply.body);
-          case 'reject':
-            await rejectFastify(new BulwarkError(reply.error), request, res, undefined);
-            return res;
-          case 'echo-body':
-            return res
-              .code(202)
-              .send({ body: request.body ?? null, rawBytes: request.rawBody?.length ?? null });
+  webhook(spec: Extract<MiddlewareSpec, { kind: 'verifyWebhook' }>) {
+    return {
+      ...spec.options,
+      ...(spec.secretFn === undefined ? {} : { secret: misbehavingSecret(spec.secretFn) }),
+      ...this.onReject(spec),
+    };
+  }
+
+  async register(app: FastifyInstance, spec: MiddlewareSpec): Promise<void> {
+    const { logger } = this.log;
+    switch (spec.kind) {
+      case 'securityHeaders':
+        // A global `false` means "registered, but no headers", which is global: false here.
+        await app.register(
+          securityHeaders,
+          spec.options === false ? { global: false } : (spec.options ?? {}),
+        );
+        return;
+      case 'cors':
+        await app.register(fastifyCors);
+        return;
+      case 'bodyParser':
+        if (spec.parser === 'json') {
+          // The app's own JSON parser, added before bulwark's plugins: Fastify still runs
+          // every content-type parser after bulwark's preParsing hook.
+          app.removeContentTypeParser('application/json');
+          app.addContentTypeParser('application/json', { parseAs: 'string' }, (_r, body, done) => {
+            try {
+              done(null, JSON.parse(String(body)) as unknown);
+            } catch (error: unknown) {
+              done(error as Error, undefined);
+            }
+          });
+        } else {
+          // An onRequest hook that reads the raw stream itself.
+          app.addHook('onRequest', async (request) => {
+            let bytes = 0;
+            for await (const chunk of request.raw) bytes += (chunk as Buffer).length;
+            request.log.debug({ bytes }, 'read the body in onRequest');
+          });
         }
-      },
-    });
+        return;
+      case 'payloadLimit':
+        await app.register(payloadLimit, { ...spec.options, logger, ...this.onReject(spec) });
+        return;
+      case 'verifyWebhook':
+        await app.register(verifyWebhook, { ...this.webhook(spec), logger });
+        return;
+      case 'rateLimit':
+        if (spec.options !== false) {
+          await app.register(rateLimit, {
+            ...this.rateLimit(spec.options, spec.share ?? spec.sameLimiter),
+            logger,
+            ...this.onReject(spec),
+          });
+        }
+        return;
+    }
   }
-  await app.listen({ port: 0, host: '127.0.0.1' });
+
+  /** Route-level middleware becomes route config, the Fastify way. */
+  routeConfig(use: readonly MiddlewareSpec[]): FastifyContextConfig {
+    const config: FastifyContextConfig = {};
+    for (const m of use) {
+      if (m.kind === 'securityHeaders') config.securityHeaders = m.options ?? {};
+      if (m.kind === 'payloadLimit') config.payloadLimit = m.options ?? {};
+      if (m.kind === 'verifyWebhook') config.verifyWebhook = this.webhook(m);
+      if (m.kind === 'rateLimit') {
+        config.rateLimit =
+          m.options === false
+            ? false
+            : { ...this.rateLimit(m.options, m.share ?? m.sameLimiter), ...this.onReject(m) };
+      }
+    }
+    return config;
+  }
+
+  /** Plugins that route-level middleware needs in a scope with no global one of their own. */
+  async routePlugins(
+    app: FastifyInstance,
+    use: readonly MiddlewareSpec[],
+    routes: readonly RouteSpec[],
+  ): Promise<void> {
+    const { logger } = this.log;
+    const routeKinds = new Set(routes.flatMap((r) => (r.use ?? []).map((m) => m.kind)));
+    const globalKinds = new Set(use.map((m) => m.kind));
+    if (routeKinds.has('payloadLimit') && !globalKinds.has('payloadLimit'))
+      await app.register(payloadLimit, { global: false, logger });
+    if (routeKinds.has('verifyWebhook') && !globalKinds.has('verifyWebhook'))
+      await app.register(verifyWebhook, { global: false, logger });
+    // Route-level rate limits need the plugin; without a global one it limits only those routes.
+    if (routeKinds.has('rateLimit') && !globalKinds.has('rateLimit'))
+      await app.register(rateLimit, {
+        global: false,
+        limiter: { limit: 1, windowMs: 1000 },
+        logger,
+      });
+  }
+
+  addRoutes(app: FastifyInstance, routes: readonly RouteSpec[]): void {
+    for (const r of routes) {
+      const reply: ReplySpec = r.reply;
+      app.route({
+        method: r.method,
+        url: r.path,
+        config: this.routeConfig(r.use ?? []),
+        handler: async (request, res) => {
+          switch (reply.kind) {
+            case 'json':
+              return res.code(reply.status ?? 200).send(reply.body);
+            case 'throw':
+              throw Object.assign(
+                new Error('route failed'),
+                reply.status === undefined ? {} : { statusCode: reply.status },
+              );
+            case 'stream':
+              return res.type('text/plain').send(Readable.from(reply.chunks));
+            case 'set-header':
+              return res.header(reply.name, reply.value).send(reply.body);
+            case 'reject':
+              await rejectFastify(new BulwarkError(reply.error), request, res, undefined);
+              return res;
+            case 'echo-body':
+              return res
+                .code(202)
+                .send({ body: request.body ?? null, rawBytes: request.rawBody?.length ?? null });
+          }
+        },
+      });
+    }
+  }
+}
+
+export async function startFastify(spec: AppSpec, log: AppLog = appLog()): Promise<RunningApp> {
+  const app = Fastify({ logger: false, http: serverOptions(spec) });
+  const t = new Translator(log);
+  try {
+    if (spec.errorHandler === true) {
+      app.setErrorHandler((_error, _request, reply) => reply.code(500).send({ error: 'handled' }));
+    }
+    for (const m of spec.use) await t.register(app, m);
+    await t.routePlugins(app, spec.use, spec.routes);
+    t.addRoutes(app, spec.routes);
+    for (const s of spec.scopes ?? []) {
+      await app.register(
+        async (scope) => {
+          if (s.routesFirst === true) t.addRoutes(scope, s.routes);
+          for (const m of s.use) await t.register(scope, m);
+          await t.routePlugins(scope, s.use, s.routes);
+          if (s.routesFirst !== true) t.addRoutes(scope, s.routes);
+        },
+        { prefix: s.prefix },
+      );
+    }
+    await app.listen({ port: 0, host: '127.0.0.1' });
+  } catch (error: unknown) {
+    await app.close();
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   return { url: `http://127.0.0.1:${port}`, close: () => app.close() };

@@ -1,30 +1,83 @@
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import cors from '@koa/cors';
 import Koa from 'koa';
 import type { Context, Middleware } from 'koa';
-import { BulwarkError } from 'bulwark';
+import { BulwarkError, createRateLimiter } from 'bulwark';
+import type { RateLimiter, RateLimiterOptions } from 'bulwark';
 import { payloadLimit, rateLimit, rejectKoa, securityHeaders, verifyWebhook } from 'bulwark/koa';
-import { rateLimitOptions } from '../types.js';
-import type { AppSpec, MiddlewareSpec, ReplySpec, RouteSpec, RunningApp } from '../types.js';
+import { appLog, misbehavingOnReject, misbehavingSecret, rateLimitOptions } from '../types.js';
+import type {
+  AppLog,
+  AppSpec,
+  MiddlewareSpec,
+  ReplySpec,
+  RouteSpec,
+  RunningApp,
+} from '../types.js';
 import { listen, serverOptions } from './listen.js';
 
-function middleware(spec: MiddlewareSpec): Middleware {
-  switch (spec.kind) {
-    case 'securityHeaders':
-      return securityHeaders(spec.options);
-    case 'cors':
-      return cors();
-    case 'payloadLimit':
-      return payloadLimit(spec.options);
-    case 'verifyWebhook':
-      return verifyWebhook(spec.options);
-    case 'rateLimit':
-      if (spec.options === false) return (_ctx, next) => next();
-      return rateLimit(
-        rateLimitOptions(spec.options, (ctx: Context, name) => ctx.get(name) || undefined),
-      );
-  }
+// Both body parsers' type files declare `rawBody: string` on Koa's request and on Node's
+// IncomingMessage for every file of a program, which clashes with bulwark's Buffer (see
+// docs/guide/mounting.md): loaded without their types, as a plain JavaScript user would.
+const load = createRequire(import.meta.url);
+const koaBodyparser = load('koa-bodyparser') as () => Middleware;
+const koaBody = (load('@koa/bodyparser') as { bodyParser: () => Middleware }).bodyParser;
+
+type Build = (spec: MiddlewareSpec) => Middleware;
+
+/** Translates middleware specs for one app: shared instances and the app's logger. */
+function builder(log: AppLog): Build {
+  const shared = new Map<string, Middleware>();
+  const limiters = new Map<string, RateLimiter>();
+  const limiterFor = (id: string, options: RateLimiterOptions): RateLimiter => {
+    let limiter = limiters.get(id);
+    if (limiter === undefined) {
+      limiter = createRateLimiter(options);
+      limiters.set(id, limiter);
+    }
+    return limiter;
+  };
+  const { logger } = log;
+  return (spec) => {
+    switch (spec.kind) {
+      case 'securityHeaders':
+        return securityHeaders(spec.options);
+      case 'cors':
+        return cors();
+      case 'bodyParser':
+        return spec.parser === 'json' ? koaBodyparser() : koaBody();
+      case 'payloadLimit':
+        return payloadLimit({
+          ...spec.options,
+          logger,
+          ...(spec.onReject === undefined ? {} : { onReject: misbehavingOnReject(spec.onReject) }),
+        });
+      case 'verifyWebhook':
+        return verifyWebhook({
+          ...spec.options,
+          logger,
+          ...(spec.secretFn === undefined ? {} : { secret: misbehavingSecret(spec.secretFn) }),
+          ...(spec.onReject === undefined ? {} : { onReject: misbehavingOnReject(spec.onReject) }),
+        });
+      case 'rateLimit': {
+        if (spec.options === false) return (_ctx, next) => next();
+        const existing = spec.share === undefined ? undefined : shared.get(spec.share);
+        if (existing !== undefined) return existing;
+        const made = rateLimit({
+          ...rateLimitOptions(spec.options, (ctx: Context, name) => ctx.get(name) || undefined),
+          ...(spec.sameLimiter === undefined
+            ? {}
+            : { limiter: limiterFor(spec.sameLimiter, spec.options.limiter) }),
+          logger,
+          ...(spec.onReject === undefined ? {} : { onReject: misbehavingOnReject(spec.onReject) }),
+        });
+        if (spec.share !== undefined) shared.set(spec.share, made);
+        return made;
+      }
+    }
+  };
 }
 
 function handler(reply: ReplySpec): Middleware {
@@ -61,28 +114,64 @@ function handler(reply: ReplySpec): Middleware {
   };
 }
 
-/** A minimal router: Koa has none built in, and the harness must not depend on one. */
-function route(spec: RouteSpec): Middleware {
-  const chain = [...(spec.use ?? []).map(middleware), handler(spec.reply)];
+/** Runs middleware in order, as Koa's own compose does. */
+function chain(middleware: readonly Middleware[]): Middleware {
   return async (ctx, next) => {
-    if (ctx.method !== spec.method || ctx.path !== spec.path) {
-      await next();
-      return;
-    }
     const run = async (i: number): Promise<void> => {
-      const m = chain[i];
-      if (m !== undefined) await m(ctx, () => run(i + 1));
+      const m = middleware[i];
+      if (m === undefined) await next();
+      else await m(ctx, () => run(i + 1));
     };
     await run(0);
   };
 }
 
+/** A minimal router: Koa has none built in, and the harness must not depend on one. */
+function route(spec: RouteSpec, build: Build, prefix = ''): Middleware {
+  const run = chain([...(spec.use ?? []).map(build), handler(spec.reply)]);
+  const path = prefix + spec.path;
+  return async (ctx, next) => {
+    if (ctx.method !== spec.method || ctx.path !== path) {
+      await next();
+      return;
+    }
+    await run(ctx, () => Promise.resolve());
+  };
+}
+
+/** A scope: its middleware and routes run only for paths under the prefix. */
+function scope(prefix: string, inner: Middleware): Middleware {
+  return async (ctx, next) => {
+    if (ctx.path === prefix || ctx.path.startsWith(`${prefix}/`)) await inner(ctx, next);
+    else await next();
+  };
+}
+
+const handled: Middleware = async (ctx, next) => {
+  try {
+    await next();
+  } catch {
+    ctx.status = 500;
+    ctx.body = { error: 'handled' };
+  }
+};
+
 /** `KoaClass` is Koa 3 by default; the suite also passes Koa 2. */
-export async function startKoa(spec: AppSpec, KoaClass = Koa): Promise<RunningApp> {
+export async function startKoa(
+  spec: AppSpec,
+  log: AppLog = appLog(),
+  KoaClass = Koa,
+): Promise<RunningApp> {
   const app = new KoaClass();
   app.silent = true;
-  for (const m of spec.use) app.use(middleware(m));
-  for (const r of spec.routes) app.use(route(r));
+  const build = builder(log);
+  if (spec.errorHandler === true) app.use(handled);
+  for (const m of spec.use) app.use(build(m));
+  for (const r of spec.routes) app.use(route(r, build));
+  for (const s of spec.scopes ?? []) {
+    const routes = s.routes.map((r) => route(r, build, s.prefix));
+    app.use(scope(s.prefix, chain([...s.use.map(build), ...routes])));
+  }
   // Koa's callback returns a promise per request; Node's listener ignores it by design.
   // eslint-disable-next-line @typescript-eslint/no-misused-promises
   return listen(createServer(serverOptions(spec), app.callback()));
