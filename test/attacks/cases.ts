@@ -15,12 +15,14 @@ const limits = { limit: LIMIT, timeoutMs: READ_TIMEOUT_MS } as const;
 /**
  * The app every framework serves for the attacks: security headers and a per-IP rate limit
  * that trusts the loopback proxy (so forwarded chains are parsed), a payload-limited route
- * and one webhook route per signature scheme. The lenient parser and a 256 KiB head limit
- * let the hostile shapes through Node to bulwark, as a lenient proxy in front would.
+ * and one webhook route per signature scheme. The lenient parser, a 256 KiB head limit and
+ * room for 5,000 header lines let the hostile shapes through Node to bulwark (on every Node
+ * version), as a lenient proxy in front would.
  */
 export const attackApp: AppSpec = {
   lenientParser: true,
   maxHeaderSize: 256 * 1024,
+  maxHeadersCount: 5000,
   use: [
     { kind: 'securityHeaders' },
     {

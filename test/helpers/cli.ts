@@ -1,28 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(root, 'dist', 'cli.js');
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
 /**
- * The tests run the built binary, as users do. CI builds before testing; locally, a
- * missing (or older than src/) dist/cli.js is built once with tsup.
+ * The tests run the built binary, as users do. CI builds before testing; locally the global
+ * setup (test/setup/build-global.ts) builds a missing or stale dist/ once, before any test
+ * file runs. This only checks: building here would race the other test files reading dist/.
  */
 export function ensureBuiltCli(): void {
-  if (existsSync(CLI) && statSync(CLI).mtimeMs >= newestSource(join(root, 'src'))) return;
-  const build = spawnSync('npx', ['tsup'], { cwd: root, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`npx tsup failed:\n${build.stderr}${build.stdout}`);
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\``);
 }
 
 export interface CliRun {

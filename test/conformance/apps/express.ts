@@ -146,7 +146,7 @@ export async function startExpress(
     app.use(scope.prefix, router);
   }
   if (spec.errorHandler === true) app.use(handled);
-  return listen(createServer(serverOptions(spec), app));
+  return listen(createServer(serverOptions(spec), app), spec);
 }
 
 export type { AddressInfo };

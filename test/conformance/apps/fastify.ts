@@ -21,7 +21,7 @@ import type {
   RouteSpec,
   RunningApp,
 } from '../types.js';
-import { serverOptions } from './listen.js';
+import { limitHeaderLines, serverOptions } from './listen.js';
 
 const fastifyHeader = (req: FastifyRequest, name: string): string | undefined => {
   const v = req.headers[name.toLowerCase()];
@@ -186,6 +186,7 @@ class Translator {
 export async function startFastify(spec: AppSpec, log: AppLog = appLog()): Promise<RunningApp> {
   const app = Fastify({ logger: false, http: serverOptions(spec) });
   const t = new Translator(log);
+  limitHeaderLines(app.server, spec);
   try {
     if (spec.errorHandler === true) {
       app.setErrorHandler((_error, _request, reply) => reply.code(500).send({ error: 'handled' }));

@@ -174,5 +174,5 @@ export async function startKoa(
   }
   // Koa's callback returns a promise per request; Node's listener ignores it by design.
   // eslint-disable-next-line @typescript-eslint/no-misused-promises
-  return listen(createServer(serverOptions(spec), app.callback()));
+  return listen(createServer(serverOptions(spec), app.callback()), spec);
 }

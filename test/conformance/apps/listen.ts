@@ -13,7 +13,17 @@ export function serverOptions(spec: AppSpec): {
   };
 }
 
+/**
+ * Node's limit on the number of request header lines (`server.maxHeadersCount`, set on the
+ * server object rather than through its options). Node 22 and later refuse a request with
+ * more lines than it with 431; Node 20 dropped the extra lines.
+ */
+export function limitHeaderLines(server: Server, spec: AppSpec | undefined): void {
+  if (spec?.maxHeadersCount !== undefined) server.maxHeadersCount = spec.maxHeadersCount;
+}
+
 /** Listens on 127.0.0.1, port 0, and closes every connection on close(). */
-export function listen(server: Server): Promise<RunningApp> {
+export function listen(server: Server, spec?: AppSpec): Promise<RunningApp> {
+  limitHeaderLines(server, spec);
   return watch(server);
 }
