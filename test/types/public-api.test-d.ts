@@ -6,14 +6,26 @@ import {
   buildSecurityHeaders,
   configFromEnv,
   renderRejection,
+  reportMisuse,
   securityHeadersFromEnv,
 } from 'bulwark';
 import type {
   BulwarkConfig,
   BulwarkErrorCode,
+  LoggerLike,
+  MisuseCode,
+  PayloadLimitOptions,
+  RateLimiter,
   SecurityHeadersOptions,
   BulwarkError,
 } from 'bulwark';
+import type { ExpressRejectOptions } from 'bulwark/express';
+import type { KoaRejectOptions } from 'bulwark/koa';
+import type {
+  FastifyPayloadLimitRouteOptions,
+  FastifyVerifyWebhookOptions,
+  FastifyWebhookRouteOptions,
+} from 'bulwark/fastify';
 import { securityHeaders as expressHeaders } from 'bulwark/express';
 import { securityHeaders as koaHeaders } from 'bulwark/koa';
 import { securityHeaders as fastifyHeaders } from 'bulwark/fastify';
@@ -46,5 +58,31 @@ describe('public types', () => {
     expectTypeOf<FastifyContextConfig>()
       .toHaveProperty('securityHeaders')
       .toEqualTypeOf<SecurityHeadersOptions | false | undefined>();
+    expectTypeOf<FastifyContextConfig>()
+      .toHaveProperty('verifyWebhook')
+      .toEqualTypeOf<FastifyWebhookRouteOptions | false | undefined>();
+    expectTypeOf<FastifyContextConfig>()
+      .toHaveProperty('payloadLimit')
+      .toEqualTypeOf<FastifyPayloadLimitRouteOptions | false | undefined>();
+    expectTypeOf<FastifyWebhookRouteOptions>().toHaveProperty('onReject');
+    expectTypeOf<FastifyVerifyWebhookOptions>()
+      .toHaveProperty('global')
+      .toEqualTypeOf<boolean | undefined>();
+  });
+
+  it('misuse reporting: one logger option everywhere, stable codes', () => {
+    expectTypeOf<PayloadLimitOptions>()
+      .toHaveProperty('logger')
+      .toEqualTypeOf<LoggerLike | undefined>();
+    expectTypeOf<ExpressRejectOptions>()
+      .toHaveProperty('logger')
+      .toEqualTypeOf<LoggerLike | undefined>();
+    expectTypeOf<KoaRejectOptions>()
+      .toHaveProperty('logger')
+      .toEqualTypeOf<LoggerLike | undefined>();
+    expectTypeOf<RateLimiter>().toHaveProperty('logger').toEqualTypeOf<LoggerLike>();
+    expectTypeOf(reportMisuse).parameter(1).toEqualTypeOf<MisuseCode>();
+    expectTypeOf<'misuse.body_consumed'>().toExtend<MisuseCode>();
+    expectTypeOf<'secret_unavailable'>().toExtend<BulwarkErrorCode>();
   });
 });
