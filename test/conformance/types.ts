@@ -1,5 +1,8 @@
+import { createRateLimiter } from 'bulwark';
+import { lineLogger } from '../helpers/log-capture.js';
 import type {
   BulwarkErrorOptions,
+  RateLimiter,
   PayloadLimitOptions,
   RateLimiterOptions,
   RateLimitHeaderFormat,
@@ -239,13 +242,30 @@ export interface AppLog {
 
 /** A logger that keeps its lines, one per app. */
 export function appLog(): AppLog {
-  const lines: string[] = [];
+  return lineLogger();
+}
+
+/** The options a misbehaving spec adds to a middleware: its `onReject`, its secret function. */
+export function misbehaving(spec: {
+  readonly onReject?: OnRejectSpec;
+  readonly secretFn?: 'throws' | 'wrong-type';
+}): { onReject?: () => Promise<void>; secret?: () => never | Promise<string> } {
   return {
-    logger: {
-      warn: (line) => lines.push(`warn: ${line}`),
-      error: (line) => lines.push(`error: ${line}`),
-    },
-    lines,
+    ...(spec.onReject === undefined ? {} : { onReject: misbehavingOnReject(spec.onReject) }),
+    ...(spec.secretFn === undefined ? {} : { secret: misbehavingSecret(spec.secretFn) }),
+  };
+}
+
+/** One limiter instance per id, for specs that share a limiter across middlewares. */
+export function sharedLimiters(): (id: string, options: RateLimiterOptions) => RateLimiter {
+  const limiters = new Map<string, RateLimiter>();
+  return (id, options) => {
+    let limiter = limiters.get(id);
+    if (limiter === undefined) {
+      limiter = createRateLimiter(options);
+      limiters.set(id, limiter);
+    }
+    return limiter;
   };
 }
 

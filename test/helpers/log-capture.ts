@@ -9,12 +9,8 @@ export interface CapturedLog {
   misuse(): string[];
 }
 
-/**
- * A fresh capturing logger. Misuse is logged once per process; this also forgets what was
- * reported, so each test sees its own first report.
- */
-export function captureLog(): CapturedLog {
-  resetMisuseReports();
+/** A console-shaped logger that keeps every line as `level: text`. */
+export function lineLogger(): Pick<CapturedLog, 'logger' | 'lines'> {
   const lines: string[] = [];
   return {
     logger: {
@@ -22,6 +18,15 @@ export function captureLog(): CapturedLog {
       error: (line) => lines.push(`error: ${line}`),
     },
     lines,
-    misuse: () => lines.filter((l) => l.includes('misuse.')),
   };
+}
+
+/**
+ * A fresh capturing logger. Misuse is logged once per process; this also forgets what was
+ * reported, so each test sees its own first report.
+ */
+export function captureLog(): CapturedLog {
+  resetMisuseReports();
+  const { logger, lines } = lineLogger();
+  return { logger, lines, misuse: () => lines.filter((l) => l.includes('misuse.')) };
 }

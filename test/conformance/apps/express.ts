@@ -5,8 +5,7 @@ import bodyParser from 'body-parser';
 import cors from 'cors';
 import express from 'express';
 import type { ErrorRequestHandler, Request, RequestHandler, Router } from 'express';
-import { BulwarkError, createRateLimiter } from 'bulwark';
-import type { RateLimiter, RateLimiterOptions } from 'bulwark';
+import { BulwarkError } from 'bulwark';
 import {
   payloadLimit,
   rateLimit,
@@ -14,7 +13,7 @@ import {
   securityHeaders,
   verifyWebhook,
 } from 'bulwark/express';
-import { appLog, misbehavingOnReject, misbehavingSecret, rateLimitOptions } from '../types.js';
+import { appLog, misbehaving, rateLimitOptions, sharedLimiters } from '../types.js';
 import type {
   AppLog,
   AppSpec,
@@ -30,15 +29,7 @@ type Build = (spec: MiddlewareSpec) => RequestHandler;
 /** Translates middleware specs for one app: shared instances and the app's logger. */
 function builder(log: AppLog, json: () => RequestHandler): Build {
   const shared = new Map<string, RequestHandler>();
-  const limiters = new Map<string, RateLimiter>();
-  const limiterFor = (id: string, options: RateLimiterOptions): RateLimiter => {
-    let limiter = limiters.get(id);
-    if (limiter === undefined) {
-      limiter = createRateLimiter(options);
-      limiters.set(id, limiter);
-    }
-    return limiter;
-  };
+  const limiterFor = sharedLimiters();
   const { logger } = log;
   const build: Build = (spec) => {
     switch (spec.kind) {
@@ -52,14 +43,13 @@ function builder(log: AppLog, json: () => RequestHandler): Build {
         return payloadLimit({
           ...spec.options,
           logger,
-          ...(spec.onReject === undefined ? {} : { onReject: misbehavingOnReject(spec.onReject) }),
+          ...misbehaving(spec),
         });
       case 'verifyWebhook':
         return verifyWebhook({
           ...spec.options,
           logger,
-          ...(spec.secretFn === undefined ? {} : { secret: misbehavingSecret(spec.secretFn) }),
-          ...(spec.onReject === undefined ? {} : { onReject: misbehavingOnReject(spec.onReject) }),
+          ...misbehaving(spec),
         });
       case 'rateLimit': {
         // A route-level `false` mounts nothing: Express has no global middleware to opt out of.
@@ -75,7 +65,7 @@ function builder(log: AppLog, json: () => RequestHandler): Build {
             ? {}
             : { limiter: limiterFor(spec.sameLimiter, spec.options.limiter) }),
           logger,
-          ...(spec.onReject === undefined ? {} : { onReject: misbehavingOnReject(spec.onReject) }),
+          ...misbehaving(spec),
         });
         if (spec.share !== undefined) shared.set(spec.share, made);
         return made;

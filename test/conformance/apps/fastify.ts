@@ -2,8 +2,7 @@ import { Readable } from 'node:stream';
 import fastifyCors from '@fastify/cors';
 import Fastify from 'fastify';
 import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
-import { BulwarkError, createRateLimiter } from 'bulwark';
-import type { RateLimiter } from 'bulwark';
+import { BulwarkError } from 'bulwark';
 import {
   payloadLimit,
   rateLimit,
@@ -11,7 +10,7 @@ import {
   securityHeaders,
   verifyWebhook,
 } from 'bulwark/fastify';
-import { appLog, misbehavingOnReject, misbehavingSecret, rateLimitOptions } from '../types.js';
+import { appLog, misbehaving, rateLimitOptions, sharedLimiters } from '../types.js';
 import type {
   AppLog,
   AppSpec,
@@ -30,32 +29,20 @@ const fastifyHeader = (req: FastifyRequest, name: string): string | undefined =>
 
 /** Translates specs for one app: the app's logger, and one limiter per `share` id. */
 class Translator {
-  readonly #limiters = new Map<string, RateLimiter>();
+  readonly #limiterFor = sharedLimiters();
   constructor(readonly log: AppLog) {}
-
-  onReject(spec: { readonly onReject?: 'throws' | 'rejects' }) {
-    return spec.onReject === undefined ? {} : { onReject: misbehavingOnReject(spec.onReject) };
-  }
 
   rateLimit(spec: RateLimitSpec, share: string | undefined) {
     const options = rateLimitOptions(spec, fastifyHeader);
-    // A shared middleware instance and a shared limiter are the same thing here.
-    if (share === undefined) return options;
-    // Fastify plugins are not mounted twice as one instance: sharing is one limiter.
-    let limiter = this.#limiters.get(share);
-    if (limiter === undefined) {
-      limiter = createRateLimiter(spec.limiter);
-      this.#limiters.set(share, limiter);
-    }
-    return { ...options, limiter };
+    // Fastify plugins are not mounted twice as one instance: sharing a middleware and
+    // sharing a limiter are both one limiter here.
+    return share === undefined
+      ? options
+      : { ...options, limiter: this.#limiterFor(share, spec.limiter) };
   }
 
   webhook(spec: Extract<MiddlewareSpec, { kind: 'verifyWebhook' }>) {
-    return {
-      ...spec.options,
-      ...(spec.secretFn === undefined ? {} : { secret: misbehavingSecret(spec.secretFn) }),
-      ...this.onReject(spec),
-    };
+    return { ...spec.options, ...misbehaving(spec) };
   }
 
   async register(app: FastifyInstance, spec: MiddlewareSpec): Promise<void> {
@@ -93,7 +80,7 @@ class Translator {
         }
         return;
       case 'payloadLimit':
-        await app.register(payloadLimit, { ...spec.options, logger, ...this.onReject(spec) });
+        await app.register(payloadLimit, { ...spec.options, logger, ...misbehaving(spec) });
         return;
       case 'verifyWebhook':
         await app.register(verifyWebhook, { ...this.webhook(spec), logger });
@@ -103,7 +90,7 @@ class Translator {
           await app.register(rateLimit, {
             ...this.rateLimit(spec.options, spec.share ?? spec.sameLimiter),
             logger,
-            ...this.onReject(spec),
+            ...misbehaving(spec),
           });
         }
         return;
@@ -121,7 +108,7 @@ class Translator {
         config.rateLimit =
           m.options === false
             ? false
-            : { ...this.rateLimit(m.options, m.share ?? m.sameLimiter), ...this.onReject(m) };
+            : { ...this.rateLimit(m.options, m.share ?? m.sameLimiter), ...misbehaving(m) };
       }
     }
     return config;

@@ -4,10 +4,9 @@ import { Readable } from 'node:stream';
 import cors from '@koa/cors';
 import Koa from 'koa';
 import type { Context, Middleware } from 'koa';
-import { BulwarkError, createRateLimiter } from 'bulwark';
-import type { RateLimiter, RateLimiterOptions } from 'bulwark';
+import { BulwarkError } from 'bulwark';
 import { payloadLimit, rateLimit, rejectKoa, securityHeaders, verifyWebhook } from 'bulwark/koa';
-import { appLog, misbehavingOnReject, misbehavingSecret, rateLimitOptions } from '../types.js';
+import { appLog, misbehaving, rateLimitOptions, sharedLimiters } from '../types.js';
 import type {
   AppLog,
   AppSpec,
@@ -30,15 +29,7 @@ type Build = (spec: MiddlewareSpec) => Middleware;
 /** Translates middleware specs for one app: shared instances and the app's logger. */
 function builder(log: AppLog): Build {
   const shared = new Map<string, Middleware>();
-  const limiters = new Map<string, RateLimiter>();
-  const limiterFor = (id: string, options: RateLimiterOptions): RateLimiter => {
-    let limiter = limiters.get(id);
-    if (limiter === undefined) {
-      limiter = createRateLimiter(options);
-      limiters.set(id, limiter);
-    }
-    return limiter;
-  };
+  const limiterFor = sharedLimiters();
   const { logger } = log;
   return (spec) => {
     switch (spec.kind) {
@@ -52,14 +43,13 @@ function builder(log: AppLog): Build {
         return payloadLimit({
           ...spec.options,
           logger,
-          ...(spec.onReject === undefined ? {} : { onReject: misbehavingOnReject(spec.onReject) }),
+          ...misbehaving(spec),
         });
       case 'verifyWebhook':
         return verifyWebhook({
           ...spec.options,
           logger,
-          ...(spec.secretFn === undefined ? {} : { secret: misbehavingSecret(spec.secretFn) }),
-          ...(spec.onReject === undefined ? {} : { onReject: misbehavingOnReject(spec.onReject) }),
+          ...misbehaving(spec),
         });
       case 'rateLimit': {
         if (spec.options === false) return (_ctx, next) => next();
@@ -71,7 +61,7 @@ function builder(log: AppLog): Build {
             ? {}
             : { limiter: limiterFor(spec.sameLimiter, spec.options.limiter) }),
           logger,
-          ...(spec.onReject === undefined ? {} : { onReject: misbehavingOnReject(spec.onReject) }),
+          ...misbehaving(spec),
         });
         if (spec.share !== undefined) shared.set(spec.share, made);
         return made;
