@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore, compileRateLimit, createRateLimiter, isPromise } from 'bulwark';
 import type { ClientAddressInput } from 'bulwark';
+import { captureLog } from '../helpers/log-capture.js';
 
 interface Req {
   readonly ip: string;
@@ -131,5 +132,33 @@ describe('compileRateLimit: one request, one count per limit', () => {
     // Another policy on the same keys is its own limit, and is checked (not skipped as
     // "counted already"): the two counts already there exceed its limit of 1.
     expect(c?.error?.status).toBe(429);
+  });
+});
+
+describe('compileRateLimit: a proxy nobody listed', () => {
+  it("warns once through the limiter's logger when no middleware logger is given", () => {
+    const log = captureLog();
+    const check = compileRateLimit<{ xff: string }>(
+      { limiter: { name: 'p', limit: 100, windowMs: 60_000, logger: log.logger } },
+      (r) => ({ remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': r.xff } }),
+    );
+    check({ xff: '203.0.113.1' });
+    check({ xff: '203.0.113.2' });
+    expect(log.misuse()).toEqual([
+      expect.stringMatching(/^warn: misuse\.untrusted_proxy: requests from 10\.0\.0\.2/),
+    ]);
+  });
+
+  it('stays quiet once trustedProxies lists the proxy', () => {
+    const log = captureLog();
+    const check = compileRateLimit<object>(
+      {
+        limiter: { limit: 100, windowMs: 60_000, logger: log.logger },
+        trustedProxies: ['10.0.0.0/8'],
+      },
+      () => ({ remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': '203.0.113.1' } }),
+    );
+    check({});
+    expect(log.lines).toEqual([]);
   });
 });
