@@ -142,8 +142,8 @@ describe('compileRateLimit: a proxy nobody listed', () => {
       { limiter: { name: 'p', limit: 100, windowMs: 60_000, logger: log.logger } },
       (r) => ({ remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': r.xff } }),
     );
-    check({ xff: '203.0.113.1' });
-    check({ xff: '203.0.113.2' });
+    void check({ xff: '203.0.113.1' });
+    void check({ xff: '203.0.113.2' });
     expect(log.misuse()).toEqual([
       expect.stringMatching(/^warn: misuse\.untrusted_proxy: requests from 10\.0\.0\.2/),
     ]);
@@ -158,7 +158,7 @@ describe('compileRateLimit: a proxy nobody listed', () => {
       },
       () => ({ remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': '203.0.113.1' } }),
     );
-    check({});
+    void check({});
     expect(log.lines).toEqual([]);
   });
 });
