@@ -17,3 +17,5 @@ export type {
 } from './express/verify-webhook.js';
 export { rateLimit } from './express/rate-limit.js';
 export type { ExpressRateLimitOptions } from './express/rate-limit.js';
+export { cors } from './express/cors.js';
+export type { ExpressCorsOptions } from './express/cors.js';

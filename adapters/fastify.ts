@@ -24,3 +24,5 @@ export type {
   FastifyRateLimitOptions,
   FastifyRateLimitRouteOptions,
 } from './fastify/rate-limit.js';
+export { cors } from './fastify/cors.js';
+export type { FastifyCorsOptions, FastifyCorsRouteOptions } from './fastify/cors.js';

@@ -14,3 +14,5 @@ export { verifyWebhook } from './koa/verify-webhook.js';
 export type { KoaVerifyWebhookOptions, KoaWebhookSecret } from './koa/verify-webhook.js';
 export { rateLimit } from './koa/rate-limit.js';
 export type { KoaRateLimitOptions } from './koa/rate-limit.js';
+export { cors } from './koa/cors.js';
+export type { KoaCorsOptions } from './koa/cors.js';

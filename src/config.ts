@@ -1,3 +1,6 @@
+import { ConfigError } from './config-error.js';
+import { readCorsEnv } from './cors/from-env.js';
+import type { CorsOptions } from './cors/types.js';
 import { readSecurityHeadersEnv } from './headers/from-env.js';
 import type { Env } from './headers/from-env.js';
 import type { SecurityHeadersOptions } from './headers/types.js';
@@ -24,18 +27,14 @@ export interface BulwarkConfig {
     /** `WEBHOOK_MAX_PAYLOAD_BYTES`. Default: 1,048,576. */
     readonly maxPayloadBytes: number;
   };
+  /**
+   * CORS options from `CORS_ORIGINS`, `CORS_CREDENTIALS` and `CORS_MAX_AGE`, ready for
+   * `cors(config.cors)`. With `CORS_ORIGINS` unset no origin is allowed.
+   */
+  readonly cors: CorsOptions;
 }
 
-/** Thrown by {@link configFromEnv}: every bad variable, each with what was expected. */
-export class ConfigError extends TypeError {
-  /** One line per bad variable. */
-  readonly problems: readonly string[];
-  constructor(problems: readonly string[]) {
-    super(`bulwark: invalid configuration:\n- ${problems.join('\n- ')}`);
-    this.name = 'ConfigError';
-    this.problems = problems;
-  }
-}
+export { ConfigError } from './config-error.js';
 
 /** Default for `WEBHOOK_MAX_PAYLOAD_BYTES`: 1 MiB, Mission Control's limit. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 1_048_576;
@@ -133,11 +132,13 @@ export function configFromEnv(env: Env = process.env): BulwarkConfig {
     DEFAULT_MAX_PAYLOAD_BYTES,
     problems,
   );
+  const cors = readCorsEnv(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     securityHeaders,
     rateLimit: { backend, redisUrl },
     trustedProxies,
     webhook: { maxPayloadBytes },
+    cors,
   };
 }

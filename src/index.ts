@@ -13,6 +13,7 @@ export type { OnRejectFailure } from './on-reject.js';
 export { configFromEnv, ConfigError, DEFAULT_MAX_PAYLOAD_BYTES } from './config.js';
 export type { BulwarkConfig, RateLimitBackend } from './config.js';
 export * from './headers/index.js';
+export * from './cors/index.js';
 export { maskUrlCredentials } from './util/mask-url.js';
 export { isPromise } from './util/maybe-promise.js';
 export type { MaybePromise } from './util/maybe-promise.js';

@@ -14,7 +14,9 @@ export type MisuseCode =
   /** An `onReject` handler threw, rejected, passed the request on, or never answered. */
   | 'misuse.on_reject'
   /** Forwarding headers arrive from a proxy address while `trustedProxies` is empty. */
-  | 'misuse.untrusted_proxy';
+  | 'misuse.untrusted_proxy'
+  /** The CORS `origins` function threw, rejected or returned something that is not a boolean. */
+  | 'misuse.cors_origin';
 
 /** Bounds the remembered subjects, so a stream of distinct subjects cannot grow memory. */
 const MAX_REMEMBERED = 256;

@@ -1,0 +1,40 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { compileCors, isPromise, mergeVary } from 'bulwark';
+import type { CorsOptions, CorsOutcome } from 'bulwark';
+import { setNodeHeaders } from '../shared/node-headers.js';
+
+/** Options for the Express `cors` middleware. */
+export type ExpressCorsOptions = CorsOptions<Request>;
+
+/** Applies a CORS outcome to Node's response: the headers, the merged `Vary`, a 204 for a preflight. */
+function apply(outcome: CorsOutcome, res: Response): boolean {
+  setNodeHeaders(res, outcome.headers);
+  if (outcome.vary !== undefined)
+    res.setHeader('Vary', mergeVary(res.getHeader('Vary'), outcome.vary));
+  if (!outcome.preflight) return false;
+  res.statusCode = 204;
+  res.setHeader('Content-Length', '0');
+  res.end();
+  return true;
+}
+
+/**
+ * CORS for Express: allowed origins get exactly their origin back in
+ * `Access-Control-Allow-Origin` (with `Vary: Origin` merged into the app's own), others no
+ * CORS header at all; a preflight (`OPTIONS` with `Origin` and
+ * `Access-Control-Request-Method`) is answered 204 here, before authentication and rate
+ * limits. Mount it right after `securityHeaders()`, before everything else.
+ */
+export function cors(options: ExpressCorsOptions): RequestHandler {
+  const policy = compileCors(options);
+  return (req, res, next) => {
+    const outcome = policy.decide(req, req);
+    if (!isPromise(outcome)) {
+      if (!apply(outcome, res)) next();
+      return;
+    }
+    outcome.then((o) => {
+      if (!apply(o, res)) next();
+    }, next);
+  };
+}

@@ -1,0 +1,59 @@
+import type { Context } from 'koa';
+import { securityHeadersForError } from 'bulwark';
+import type { CorsOutcome } from 'bulwark';
+
+const kOuterOnError = Symbol('bulwark.koa.onerror');
+const kCors = Symbol('bulwark.koa.cors');
+
+type ErrorHandler = (this: Context, error: unknown) => void;
+type Guarded = Context & { [kOuterOnError]?: ErrorHandler; [kCors]?: CorsOutcome };
+
+/** The CORS headers of a request's outcome, for an error answer. */
+function corsHeaders(ctx: Guarded): Record<string, string> | undefined {
+  const outcome = ctx[kCors];
+  if (outcome === undefined) return undefined;
+  const headers: Record<string, string> = { ...outcome.headers };
+  if (outcome.vary !== undefined) headers.Vary = outcome.vary;
+  return headers;
+}
+
+/**
+ * Koa answers an unhandled error through `ctx.onerror`, which first removes every header and
+ * then sets the error's own `err.headers`. This stands in for it on requests that passed
+ * `securityHeaders` or `cors`: it hands their headers to the error (the error's own win) and
+ * then calls the handler it replaced, so an error answer keeps the security headers, and a
+ * page can still read it cross-origin. Koa also calls `ctx.onerror(null)` when the response
+ * finishes.
+ */
+function onerror(this: Guarded, error: unknown): void {
+  if (typeof error === 'object' && error !== null) {
+    const e = error as { headers?: Record<string, unknown> };
+    const cors = corsHeaders(this);
+    const own = cors === undefined ? e.headers : { ...cors, ...e.headers };
+    const merged = securityHeadersForError(this.res, own) ?? own;
+    try {
+      if (merged !== undefined) e.headers = merged;
+    } catch {
+      // A frozen error keeps its own headers; Koa still answers it.
+    }
+  }
+  const outer =
+    this[kOuterOnError] ??
+    (Reflect.get(Object.getPrototypeOf(this) as object, 'onerror') as ErrorHandler);
+  outer.call(this, error);
+}
+
+/** Makes bulwark's headers survive Koa's error handling on this request. */
+export function guardErrors(ctx: Guarded): void {
+  const current = Reflect.get(ctx, 'onerror') as ErrorHandler;
+  if (current !== onerror) {
+    if (Object.hasOwn(ctx, 'onerror')) ctx[kOuterOnError] = current;
+    ctx.onerror = onerror;
+  }
+}
+
+/** Keeps a CORS outcome's headers on this request's error answers. */
+export function keepOnError(ctx: Guarded, outcome: CorsOutcome): void {
+  ctx[kCors] = outcome;
+  guardErrors(ctx);
+}
