@@ -8,6 +8,7 @@ describe('configFromEnv', () => {
       rateLimit: { backend: 'memory', redisUrl: undefined },
       trustedProxies: [],
       webhook: { maxPayloadBytes: 1_048_576 },
+      cors: { origins: [] },
     });
   });
 
@@ -18,12 +19,20 @@ describe('configFromEnv', () => {
       RATE_LIMIT_REDIS_URL: 'redis://localhost:6379/1',
       TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.10,fd00::/8 ,::1',
       WEBHOOK_MAX_PAYLOAD_BYTES: '2048',
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:3000',
+      CORS_CREDENTIALS: 'true',
+      CORS_MAX_AGE: '600',
     });
     expect(config).toEqual({
       securityHeaders: { xFrameOptions: 'SAMEORIGIN' },
       rateLimit: { backend: 'redis', redisUrl: 'redis://localhost:6379/1' },
       trustedProxies: ['10.0.0.0/8', '192.168.1.10', 'fd00::/8', '::1'],
       webhook: { maxPayloadBytes: 2048 },
+      cors: {
+        origins: ['https://app.example.com', 'http://localhost:3000'],
+        credentials: true,
+        maxAge: 600,
+      },
     });
   });
 
