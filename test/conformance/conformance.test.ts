@@ -1,4 +1,5 @@
 import { runConformance } from './runner.js';
+import { corsAtStartup, corsScenarios } from './scenarios/cors.js';
 import { misuseAtStartup, misuseScenarios } from './scenarios/misuse.js';
 import { rateLimitScenarios } from './scenarios/rate-limit.js';
 import { securityHeaderScenarios } from './scenarios/security-headers.js';
@@ -8,5 +9,6 @@ import { webhookScenarios } from './scenarios/webhooks.js';
 runConformance('security headers', securityHeaderScenarios);
 runConformance('webhooks', webhookScenarios);
 runConformance('rate limiting', rateLimitScenarios);
+runConformance('cors', corsScenarios, corsAtStartup);
 // Wired the way a new user wires it: refused at startup, or refused and logged once.
 runConformance('misuse', misuseScenarios, misuseAtStartup);

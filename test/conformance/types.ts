@@ -2,6 +2,7 @@ import { createRateLimiter } from 'bulwark';
 import { lineLogger } from '../helpers/log-capture.js';
 import type {
   BulwarkErrorOptions,
+  CorsOptions,
   RateLimiter,
   PayloadLimitOptions,
   RateLimiterOptions,
@@ -22,7 +23,11 @@ export type Framework = (typeof FRAMEWORKS)[number];
 export type MiddlewareSpec =
   | { readonly kind: 'securityHeaders'; readonly options?: SecurityHeadersOptions | false }
   /** The framework's usual CORS package (cors, @koa/cors, @fastify/cors), allowing every origin. */
-  | { readonly kind: 'cors' }
+  | { readonly kind: 'corsPackage' }
+  /** bulwark's cors (Fastify: the plugin; on a route, route `config.cors`). */
+  | { readonly kind: 'cors'; readonly options: CorsOptions }
+  /** The app's own middleware setting one response header before what follows it. */
+  | { readonly kind: 'header'; readonly name: string; readonly value: string }
   /** bulwark's payloadLimit (Fastify: the plugin, with route `config.payloadLimit`). */
   | {
       readonly kind: 'payloadLimit';
@@ -126,7 +131,9 @@ export type ReplySpec =
   /** Rejects through the adapter's shared rejection renderer. */
   | { readonly kind: 'reject'; readonly error: BulwarkErrorOptions }
   /** Answers 202 `{ body, rawBytes }`: the parsed body and the length of the raw body left on the request. */
-  | { readonly kind: 'echo-body' };
+  | { readonly kind: 'echo-body' }
+  /** Adds `field` to `Vary` the framework's way (Express res.vary, Koa ctx.vary, Fastify by hand), then answers JSON. */
+  | { readonly kind: 'vary'; readonly field: string; readonly body: unknown };
 
 export interface RouteSpec {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';

@@ -2,11 +2,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import bodyParser from 'body-parser';
-import cors from 'cors';
+import corsPackage from 'cors';
 import express from 'express';
 import type { ErrorRequestHandler, Request, RequestHandler, Router } from 'express';
 import { BulwarkError } from 'bulwark';
 import {
+  cors,
   payloadLimit,
   rateLimit,
   rejectExpress,
@@ -35,8 +36,15 @@ function builder(log: AppLog, json: () => RequestHandler): Build {
     switch (spec.kind) {
       case 'securityHeaders':
         return securityHeaders(spec.options);
+      case 'corsPackage':
+        return corsPackage();
       case 'cors':
-        return cors();
+        return cors(spec.options);
+      case 'header':
+        return (_req, res, next) => {
+          res.setHeader(spec.name, spec.value);
+          next();
+        };
       case 'bodyParser':
         return spec.parser === 'json' ? json() : bodyParser.json();
       case 'payloadLimit':
@@ -101,6 +109,9 @@ function handler(reply: ReplySpec): RequestHandler {
         res
           .status(202)
           .json({ body: (req.body as unknown) ?? null, rawBytes: req.rawBody?.length ?? null });
+        return;
+      case 'vary':
+        res.vary(reply.field).json(reply.body);
         return;
     }
   };

@@ -4,6 +4,7 @@ import Fastify from 'fastify';
 import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
 import { BulwarkError } from 'bulwark';
 import {
+  cors,
   payloadLimit,
   rateLimit,
   rejectFastify,
@@ -55,8 +56,17 @@ class Translator {
           spec.options === false ? { global: false } : (spec.options ?? {}),
         );
         return;
-      case 'cors':
+      case 'corsPackage':
         await app.register(fastifyCors);
+        return;
+      case 'cors':
+        await app.register(cors, spec.options);
+        return;
+      case 'header':
+        app.addHook('onRequest', (_request, reply, done) => {
+          reply.header(spec.name, spec.value);
+          done();
+        });
         return;
       case 'bodyParser':
         if (spec.parser === 'json') {
@@ -102,6 +112,7 @@ class Translator {
     const config: FastifyContextConfig = {};
     for (const m of use) {
       if (m.kind === 'securityHeaders') config.securityHeaders = m.options ?? {};
+      if (m.kind === 'cors') config.cors = m.options;
       if (m.kind === 'payloadLimit') config.payloadLimit = m.options ?? {};
       if (m.kind === 'verifyWebhook') config.verifyWebhook = this.webhook(m);
       if (m.kind === 'rateLimit') {
@@ -163,6 +174,15 @@ class Translator {
               return res
                 .code(202)
                 .send({ body: request.body ?? null, rawBytes: request.rawBody?.length ?? null });
+            case 'vary': {
+              // Fastify has no vary helper: appended by hand, as @fastify/compress does.
+              const current = res.getHeader('vary');
+              const vary =
+                typeof current === 'string' && current !== ''
+                  ? `${current}, ${reply.field}`
+                  : reply.field;
+              return res.header('Vary', vary).send(reply.body);
+            }
           }
         },
       });

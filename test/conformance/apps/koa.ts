@@ -1,11 +1,18 @@
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
-import cors from '@koa/cors';
+import corsPackage from '@koa/cors';
 import Koa from 'koa';
 import type { Context, Middleware } from 'koa';
 import { BulwarkError } from 'bulwark';
-import { payloadLimit, rateLimit, rejectKoa, securityHeaders, verifyWebhook } from 'bulwark/koa';
+import {
+  cors,
+  payloadLimit,
+  rateLimit,
+  rejectKoa,
+  securityHeaders,
+  verifyWebhook,
+} from 'bulwark/koa';
 import { appLog, misbehaving, rateLimitOptions, sharedLimiters } from '../types.js';
 import type {
   AppLog,
@@ -35,8 +42,15 @@ function builder(log: AppLog): Build {
     switch (spec.kind) {
       case 'securityHeaders':
         return securityHeaders(spec.options);
+      case 'corsPackage':
+        return corsPackage();
       case 'cors':
-        return cors();
+        return cors(spec.options);
+      case 'header':
+        return (ctx, next) => {
+          ctx.set(spec.name, spec.value);
+          return next();
+        };
       case 'bodyParser':
         return spec.parser === 'json' ? koaBodyparser() : koaBody();
       case 'payloadLimit':
@@ -99,6 +113,10 @@ function handler(reply: ReplySpec): Middleware {
           body: ctx.request.body ?? null,
           rawBytes: ctx.request.rawBody?.length ?? null,
         };
+        return;
+      case 'vary':
+        ctx.vary(reply.field);
+        ctx.body = reply.body;
         return;
     }
   };

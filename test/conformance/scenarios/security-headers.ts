@@ -57,7 +57,7 @@ const routes = [
 ] as const satisfies AppSpec['routes'];
 
 /** Mission Control defaults, mounted first, with the framework's CORS package after it. */
-const mc: AppSpec = { use: [{ kind: 'securityHeaders' }, { kind: 'cors' }], routes };
+const mc: AppSpec = { use: [{ kind: 'securityHeaders' }, { kind: 'corsPackage' }], routes };
 
 const api: AppSpec = {
   use: [{ kind: 'securityHeaders', options: { preset: 'api', cacheControl: false } }],
