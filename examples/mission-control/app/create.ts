@@ -91,6 +91,12 @@ export async function createServices(
     seeded,
     logger,
     headerOptions: config.bulwark.securityHeaders,
+    // The frontend reads its remaining quota and the request id to quote in a bug report.
+    corsOptions: {
+      ...config.bulwark.cors,
+      exposedHeaders: ['RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Request-Id'],
+      logger,
+    },
     agentLimiter: createRateLimiter({ ...agentAuth, store, logger, onStoreError: 'allow' }),
     ingestLimiter: createRateLimiter({ ...webhookIngest, store, logger, onStoreError: 'allow' }),
     ingestHeaders: compileRateLimitHeaders(webhookIngest),

@@ -1,5 +1,6 @@
 import type {
   ClientIpResolver,
+  CorsOptions,
   RateLimiter,
   RateLimitHeaderBuilder,
   SecurityHeadersOptions,
@@ -15,6 +16,11 @@ export interface Services {
   readonly logger: AppLogger;
   /** Security headers from SECURITY_HEADER_* (Mission Control's defaults when unset). */
   readonly headerOptions: SecurityHeadersOptions;
+  /**
+   * CORS from CORS_ORIGINS (the frontend origins; none when unset), CORS_CREDENTIALS and
+   * CORS_MAX_AGE, with the rate-limit and request-id headers exposed to the frontend.
+   */
+  readonly corsOptions: CorsOptions;
   /** Webhook ingest: 60 per 60 s per client IP. */
   readonly ingestLimiter: RateLimiter;
   /** RateLimit and Retry-After headers for ingest decisions, compiled once. */

@@ -1,6 +1,6 @@
 import express from 'express';
 import type { Request, Response } from 'express';
-import { rateLimit, securityHeaders } from 'bulwark/express';
+import { cors, rateLimit, securityHeaders } from 'bulwark/express';
 import { dispatch } from '../app/dispatch.js';
 import type { AppResponse } from '../app/http.js';
 import { startRequest } from '../app/request-log.js';
@@ -33,6 +33,9 @@ export function createExpressApp(services: Services, slowMs: number): express.Ex
     });
     next();
   });
+  // After the request log (preflights are logged too), before every route: a preflight is
+  // answered here, before authentication and rate limits.
+  app.use(cors(services.corsOptions));
   const agentLimit = rateLimit({
     limiter: services.agentLimiter,
     trustedProxies: services.trustedProxies,

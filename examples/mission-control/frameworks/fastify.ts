@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
-import { rateLimit, securityHeaders } from 'bulwark/fastify';
+import { cors, rateLimit, securityHeaders } from 'bulwark/fastify';
 import { dispatch, errorResponse } from '../app/dispatch.js';
 import { startRequest } from '../app/request-log.js';
 import type { RequestLog } from '../app/request-log.js';
@@ -42,6 +42,9 @@ export async function createFastifyApp(
     request.missionControlLog?.finish(reply.statusCode);
     done();
   });
+  // After the request-log hook (preflights are logged too): a preflight is answered in
+  // onRequest, before the rate limit and the handlers.
+  await app.register(cors, services.corsOptions);
   await app.register(rateLimit, {
     global: false,
     limiter: services.agentLimiter,

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Context } from 'koa';
-import { rateLimit, securityHeaders } from 'bulwark/koa';
+import { cors, rateLimit, securityHeaders } from 'bulwark/koa';
 import { dispatch } from '../app/dispatch.js';
 import type { AppResponse } from '../app/http.js';
 import { startRequest } from '../app/request-log.js';
@@ -36,6 +36,9 @@ export function createKoaApp(services: Services, slowMs: number): Koa {
     if (ctx.status === 404 && ctx.body === undefined)
       send(ctx, { status: 404, body: { detail: 'Not Found' } });
   });
+  // After the request log (preflights are logged too), before the router: a preflight is
+  // answered here, before authentication and rate limits.
+  app.use(cors(services.corsOptions));
   const router = new Router();
   const agentLimit = rateLimit({
     limiter: services.agentLimiter,
