@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { compileCors, isPromise, mergeVary } from 'bulwark';
 import type { CorsOptions, CorsOutcome, CorsPolicy } from 'bulwark';
 import { checkedPlugin, scopeSettings } from './route-settings.js';
+import type { SettingsLookup } from './route-settings.js';
 import { applyScopeSecurityHeaders } from './security-headers.js';
 
 /** CORS options a route gives in `config.cors`, merged over the plugin's. */
@@ -27,6 +28,43 @@ declare module 'fastify' {
 
 type Policy = CorsPolicy<FastifyRequest>;
 
+// The scope's policy lookup, kept on the instance the plugin was registered in (child
+// scopes inherit it), so the other bulwark plugins of the scope can honour CORS whatever
+// order they were registered in.
+const kCorsLookup = Symbol.for('bulwark.fastify.cors');
+interface WithCors {
+  [kCorsLookup]?: SettingsLookup<Policy>;
+}
+
+/**
+ * True for a preflight that the scope's `cors` plugin will answer: the rate limit lets it
+ * through uncounted, as it would had `cors` been registered first.
+ */
+export function isAnsweredPreflight(request: FastifyRequest): boolean {
+  const { headers } = request;
+  if (headers.origin === undefined || headers['access-control-request-method'] === undefined) {
+    return false;
+  }
+  const policy = (request.server as WithCors)[kCorsLookup]?.(request);
+  return policy?.answersPreflights === true;
+}
+
+/**
+ * Writes the scope's CORS headers on a reply if the `cors` plugin covers the request's
+ * route and has not run yet. Called before a bulwark rejection is sent, so a page can read
+ * a 413 or 429 whatever order the plugins were registered in.
+ */
+export async function applyScopeCors(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (reply.getHeader('access-control-allow-origin') !== undefined) return;
+  const policy = (request.server as WithCors)[kCorsLookup]?.(request);
+  if (policy === undefined) return;
+  const outcome = await policy.decide(request.raw, request);
+  reply.headers(outcome.headers);
+  if (outcome.vary !== undefined) {
+    reply.header('Vary', mergeVary(reply.getHeader('Vary'), outcome.vary));
+  }
+}
+
 /** Applies an outcome; true when the preflight was answered here. */
 function apply(outcome: CorsOutcome, request: FastifyRequest, reply: FastifyReply): boolean {
   reply.headers(outcome.headers);
@@ -49,6 +87,7 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
     defaults: global ? compileCors<FastifyRequest>(base) : undefined,
     compile: (own) => compileCors<FastifyRequest>({ ...base, ...own }),
   });
+  (fastify as WithCors)[kCorsLookup] = policyFor;
   // onRequest, as @fastify/cors does: a preflight is answered before any later hook runs.
   fastify.addHook('onRequest', (request, reply, next) => {
     const policy = policyFor(request);

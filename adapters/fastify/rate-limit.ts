@@ -8,6 +8,7 @@ import type {
   RateLimitMiddlewareOptions,
   RateLimitOutcome,
 } from 'bulwark';
+import { isAnsweredPreflight } from './cors.js';
 import { rejectFastify } from './reject.js';
 import { checkedPlugin, scopeSettings } from './route-settings.js';
 import type { FastifyOnReject, FastifyRejectOptions } from './reject.js';
@@ -103,7 +104,11 @@ const plugin: FastifyPluginCallback<FastifyRateLimitOptions> = (fastify, options
     let result: ReturnType<RateLimitCheck<FastifyRequest>>;
     try {
       limit = limitFor(request);
-      if (limit === undefined) {
+      // A preflight the scope's cors answers is not counted, whichever plugin came first.
+      if (
+        limit === undefined ||
+        (request.raw.method === 'OPTIONS' && isAnsweredPreflight(request))
+      ) {
         next();
         return;
       }

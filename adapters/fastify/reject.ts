@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { renderRejection, reportBodyConsumed, reportOnRejectFailure } from 'bulwark';
 import type { BodyReceipt, BulwarkError, LoggerLike } from 'bulwark';
 import { replayedPayload } from './body-stream.js';
+import { applyScopeCors } from './cors.js';
 import { applyScopeSecurityHeaders } from './security-headers.js';
 
 /**
@@ -39,6 +40,7 @@ async function sendDefault(
     return;
   }
   applyScopeSecurityHeaders(request, reply);
+  await applyScopeCors(request, reply);
   const r = renderRejection(error);
   await reply.code(r.status).headers(r.headers).send(r.body);
 }

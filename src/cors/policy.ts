@@ -18,6 +18,8 @@ export interface CorsPolicy<Req> {
   decide(request: CorsRequest, req: Req): MaybePromise<CorsOutcome>;
   /** Whether answers depend on the request's origin (everything but a plain `'*'`). */
   readonly dynamic: boolean;
+  /** Whether preflights are answered (not passed on with `preflightContinue`). */
+  readonly answersPreflights: boolean;
 }
 
 /** What an allowed origin gets: precomputed once per origin. */
@@ -63,6 +65,7 @@ function originHeader(value: string | readonly string[] | undefined): string | u
 
 class Policy<Req> implements CorsPolicy<Req> {
   readonly dynamic: boolean;
+  readonly answersPreflights: boolean;
   readonly #s: CorsSettings<Req>;
   /**
    * Allowed origins by their normalized form: the exact list, then the pattern matches seen
@@ -82,6 +85,7 @@ class Policy<Req> implements CorsPolicy<Req> {
   constructor(settings: CorsSettings<Req>) {
     this.#s = settings;
     this.dynamic = !settings.any;
+    this.answersPreflights = !settings.preflightContinue;
     const reflect = settings.allowedHeaders === undefined;
     const preflightFields = [
       ...(settings.any ? [] : ['Origin']),

@@ -101,6 +101,22 @@ const scoped: AppSpec = {
   ],
 };
 
+/** Registered in the wrong order: the rate limit before cors. */
+const lateCors: AppSpec = {
+  use: [
+    { kind: 'securityHeaders' },
+    {
+      kind: 'rateLimit',
+      options: {
+        limiter: { name: 'late', limit: 1, windowMs: 60_000, algorithm: 'fixed-window' },
+        keyHeader: 'x-client',
+      },
+    },
+    { kind: 'cors', options: { origins: APP } },
+  ],
+  routes: [{ method: 'GET', path: '/data', reply: { kind: 'json', body: {} } }],
+};
+
 const from = (
   origin: string,
   path = '/data',
@@ -350,6 +366,25 @@ export const corsScenarios: readonly Scenario[] = [
     app: scoped,
     request: from(APP, '/api/closed'),
     expect: { status: 200, headers: { 'Access-Control-Allow-Origin': null } },
+    skip: ['express', 'koa'],
+  },
+  {
+    name: 'cors registered after the rate limit: preflights are still answered and not counted (Fastify; on Express and Koa middleware runs in mounting order, so mount cors first)',
+    app: lateCors,
+    request: preflight(APP, '/data', { 'X-Client': 'late-preflight' }),
+    repeat: 3,
+    expect: { status: 204, headers: { 'Access-Control-Allow-Origin': APP, RateLimit: null } },
+    skip: ['express', 'koa'],
+  },
+  {
+    name: 'cors registered after the rate limit: a 429 still carries the CORS headers (Fastify)',
+    app: lateCors,
+    request: from(APP, '/data', { 'X-Client': 'late' }),
+    before: [{ request: from(APP, '/data', { 'X-Client': 'late' }), status: 200 }],
+    expect: {
+      status: 429,
+      headers: { ...MC, 'Access-Control-Allow-Origin': APP, Vary: 'Origin' },
+    },
     skip: ['express', 'koa'],
   },
 ];
