@@ -26,9 +26,12 @@ import type {
   FastifyVerifyWebhookOptions,
   FastifyWebhookRouteOptions,
 } from 'bulwark/fastify';
-import { securityHeaders as expressHeaders } from 'bulwark/express';
-import { securityHeaders as koaHeaders } from 'bulwark/koa';
-import { securityHeaders as fastifyHeaders } from 'bulwark/fastify';
+import { cors as expressCors, securityHeaders as expressHeaders } from 'bulwark/express';
+import { cors as koaCors, securityHeaders as koaHeaders } from 'bulwark/koa';
+import { cors as fastifyCors, securityHeaders as fastifyHeaders } from 'bulwark/fastify';
+import type { FastifyCorsOptions, FastifyCorsRouteOptions } from 'bulwark/fastify';
+import { compileCors, corsFromEnv } from 'bulwark';
+import type { CorsOptions } from 'bulwark';
 import type { FastifySecurityHeadersOptions } from 'bulwark/fastify';
 
 describe('public types', () => {
@@ -68,6 +71,20 @@ describe('public types', () => {
     expectTypeOf<FastifyVerifyWebhookOptions>()
       .toHaveProperty('global')
       .toEqualTypeOf<boolean | undefined>();
+  });
+
+  it('cors: one options shape on every framework', () => {
+    expectTypeOf(expressCors).returns.toEqualTypeOf<RequestHandler>();
+    expectTypeOf(koaCors).returns.toEqualTypeOf<Middleware>();
+    expectTypeOf(fastifyCors).toExtend<FastifyPluginCallback<FastifyCorsOptions>>();
+    expectTypeOf(corsFromEnv).returns.toEqualTypeOf<CorsOptions>();
+    expectTypeOf<FastifyContextConfig>()
+      .toHaveProperty('cors')
+      .toEqualTypeOf<FastifyCorsRouteOptions | false | undefined>();
+    // origins is required; a function gets the origin and the framework's request.
+    expectTypeOf<{ credentials: true }>().not.toExtend<CorsOptions>();
+    expectTypeOf<{ origins: (origin: string) => Promise<boolean> }>().toExtend<CorsOptions>();
+    expectTypeOf(compileCors).returns.toHaveProperty('decide');
   });
 
   it('misuse reporting: one logger option everywhere, stable codes', () => {
