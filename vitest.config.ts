@@ -16,7 +16,11 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/setup/build-global.ts', 'test/setup/redis-global.ts'],
+    globalSetup: [
+      'test/setup/build-global.ts',
+      'test/setup/redis-global.ts',
+      'test/setup/browser-global.ts',
+    ],
     pool: 'forks',
     maxWorkers: 2,
     // test/attacks/leaks.test.ts measures the heap after global.gc(); the flag costs the

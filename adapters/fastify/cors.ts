@@ -113,13 +113,20 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
     // A preflight names a path that usually has no OPTIONS route: this catch-all brings it
     // into the scope (a scope with a prefix does not own the app's 404 handler), where the
     // hook above answers it. A plain OPTIONS request goes on to the app's 404 handler.
-    fastify.route({
-      method: 'OPTIONS',
-      url: '*',
-      handler: (_request, reply) => {
-        reply.callNotFound();
-      },
-    });
+    try {
+      fastify.route({
+        method: 'OPTIONS',
+        url: '*',
+        handler: (_request, reply) => {
+          reply.callNotFound();
+        },
+      });
+    } catch (error: unknown) {
+      if ((error as { code?: unknown }).code !== 'FST_ERR_DUPLICATED_ROUTE') throw error;
+      throw new TypeError(
+        'bulwark: cors: this scope already has a catch-all OPTIONS route (cors registered twice in one scope, or an OPTIONS * route of your own); register cors once per scope, or with { global: false } beside your own OPTIONS route.',
+      );
+    }
   }
   done();
 };
