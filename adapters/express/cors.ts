@@ -12,8 +12,8 @@ function apply(outcome: CorsOutcome, res: Response): boolean {
   if (outcome.vary !== undefined)
     res.setHeader('Vary', mergeVary(res.getHeader('Vary'), outcome.vary));
   if (!outcome.preflight) return false;
+  // No Content-Length: RFC 9110 section 8.6 forbids it on a 204.
   res.statusCode = 204;
-  res.setHeader('Content-Length', '0');
   res.end();
   return true;
 }

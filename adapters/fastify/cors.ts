@@ -1,4 +1,10 @@
-import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyContextConfig,
+  FastifyInstance,
+  FastifyPluginCallback,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import { compileCors, isPromise, mergeVary } from 'bulwark';
 import type { CorsOptions, CorsOutcome, CorsPolicy } from 'bulwark';
@@ -79,18 +85,88 @@ function apply(outcome: CorsOutcome, request: FastifyRequest, reply: FastifyRepl
   return true;
 }
 
+// A preflight is an OPTIONS request: it does not reach the route it asks about, nor that
+// route's config. For routes with their own `config.cors` (or `false`), the plugin adds an
+// OPTIONS route on the same path whose config carries this table: the route's setting per
+// method, so the preflight is answered as the route itself would answer.
+const kPreflights = Symbol('bulwark.fastify.cors.preflights');
+type PreflightTable = Map<string, FastifyCorsRouteOptions | false>;
+interface WithPreflights {
+  [kPreflights]?: PreflightTable;
+}
+
+const notFound = (_request: FastifyRequest, reply: FastifyReply): void => {
+  reply.callNotFound();
+};
+
+function isPreflight(request: FastifyRequest): boolean {
+  const { headers } = request;
+  return (
+    request.raw.method === 'OPTIONS' &&
+    headers.origin !== undefined &&
+    headers['access-control-request-method'] !== undefined
+  );
+}
+
 const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, done) => {
   const { global = true, ...base } = options;
+  const compile = (own: FastifyCorsRouteOptions): Policy =>
+    compileCors<FastifyRequest>({ ...base, ...own });
   const policyFor = scopeSettings<FastifyCorsRouteOptions, Policy>(fastify, {
     read: (config) => config?.cors,
     global,
     defaults: global ? compileCors<FastifyRequest>(base) : undefined,
-    compile: (own) => compileCors<FastifyRequest>({ ...base, ...own }),
+    compile,
   });
   (fastify as WithCors)[kCorsLookup] = policyFor;
+  const defaults = global ? policyFor : undefined;
+  const refusing = compileCors<FastifyRequest>({ ...base, origins: [] });
+  const routePolicies = new WeakMap<FastifyCorsRouteOptions, Policy>();
+  const tables = new Map<string, PreflightTable>();
+  fastify.addHook('onRoute', function preflightRoute(this: FastifyInstance, route) {
+    const own = route.config?.cors;
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]) as string[];
+    if (own === undefined || methods.includes('OPTIONS')) return;
+    if (own !== false && !routePolicies.has(own)) routePolicies.set(own, compile(own));
+    const { url } = route;
+    let table = tables.get(url);
+    if (table === undefined) {
+      table = new Map();
+      tables.set(url, table);
+      const prefix = (route as { prefix?: string }).prefix ?? '';
+      try {
+        this.route({
+          method: 'OPTIONS',
+          url: url.slice(prefix.length),
+          config: { [kPreflights]: table } as unknown as FastifyContextConfig,
+          handler: notFound,
+        });
+      } catch (error: unknown) {
+        if ((error as { code?: unknown }).code !== 'FST_ERR_DUPLICATED_ROUTE') throw error;
+        throw new TypeError(
+          `bulwark: cors: the route ${url} has its own config.cors, and an OPTIONS route of your own on the same path, so bulwark cannot answer its preflights as the route would; declare the OPTIONS route with the same config: { cors } and let bulwark answer it, or drop the route's own cors options.`,
+        );
+      }
+    }
+    for (const method of methods) table.set(method.toUpperCase(), own);
+  });
+  /** The policy for a request; for a preflight, the one of the route it asks about. */
+  const choose = (request: FastifyRequest): Policy | undefined => {
+    if (isPreflight(request)) {
+      const table = (request.routeOptions.config as unknown as WithPreflights)[kPreflights];
+      if (table !== undefined) {
+        const asked = request.headers['access-control-request-method'];
+        const own = table.get(typeof asked === 'string' ? asked.toUpperCase() : '');
+        if (own === false) return refusing;
+        if (own !== undefined) return routePolicies.get(own);
+        return defaults?.(request);
+      }
+    }
+    return policyFor(request);
+  };
   // onRequest, as @fastify/cors does: a preflight is answered before any later hook runs.
   fastify.addHook('onRequest', (request, reply, next) => {
-    const policy = policyFor(request);
+    const policy = choose(request);
     if (policy === undefined) {
       next();
       return;
@@ -135,8 +211,7 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
  * CORS as a Fastify plugin, for every route of the scope it is registered in (declared
  * before or after it) and every preflight to its paths, answered in `onRequest` before
  * authentication and rate limits. A route merges its own options over the plugin's with
- * `config: { cors: { ... } }` or opts out with `false`; a preflight is answered with the
- * plugin's options (an `OPTIONS` request is not the route it asks about), so routes whose
- * origins differ belong in a scope with their own `cors` registration.
+ * `config: { cors: { ... } }` or opts out with `false`, and a preflight to that route is
+ * answered with them (for routes declared after the plugin).
  */
 export const cors = fp(checkedPlugin(plugin), { fastify: '5.x', name: 'bulwark-cors' });

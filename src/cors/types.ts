@@ -50,7 +50,9 @@ export interface CorsOptions<Req = unknown> {
   /**
    * Answer Private Network Access preflights (`Access-Control-Request-Private-Network: true`)
    * with `Access-Control-Allow-Private-Network: true`, for a server on a private address
-   * that public pages may call. Default: `false`.
+   * that public pages may call. Chromium has since moved to Local Network Access, a
+   * permission the user grants, and no longer sends this preflight; the option serves the
+   * browsers and versions that still do. Default: `false`.
    */
   readonly privateNetwork?: boolean;
   /**

@@ -96,6 +96,12 @@ const scoped: AppSpec = {
           reply: { kind: 'json', body: {} },
           use: [{ kind: 'cors', options: { origins: 'https://other.example.com' } }],
         },
+        {
+          method: 'PUT',
+          path: '/closed',
+          reply: { kind: 'json', body: {} },
+          use: [{ kind: 'cors', options: { origins: 'https://other.example.com' } }],
+        },
       ],
     },
   ],
@@ -366,6 +372,23 @@ export const corsScenarios: readonly Scenario[] = [
     app: scoped,
     request: from(APP, '/api/closed'),
     expect: { status: 200, headers: { 'Access-Control-Allow-Origin': null } },
+    skip: ['express', 'koa'],
+  },
+  {
+    name: "a preflight to a route with its own cors options is answered with them (Fastify; on Express and Koa the scope's cors answers preflights)",
+    app: scoped,
+    request: preflight(APP, '/api/closed'),
+    expect: { status: 204, headers: { 'Access-Control-Allow-Origin': null } },
+    skip: ['express', 'koa'],
+  },
+  {
+    name: "a preflight to a route with its own cors options, from the route's origin (Fastify)",
+    app: scoped,
+    request: preflight('https://other.example.com', '/api/closed'),
+    expect: {
+      status: 204,
+      headers: { 'Access-Control-Allow-Origin': 'https://other.example.com' },
+    },
     skip: ['express', 'koa'],
   },
   {
