@@ -5,16 +5,25 @@
 // first, so client and server do not trade places on a core mid-run; in a full run each
 // variant has two server processes, used in alternate rounds, so one process's luck (JIT
 // decisions, memory layout) cannot colour a variant.
-//   npx tsx bench/http.bench.ts [--quick|--smoke] [--json=file]
-// Uses REDIS_URL when set, else starts its own redis-server on a free port.
+// Two parts: `headers` (security headers + rate limit against the framework's usual peers,
+// GET /status) and `cors` (bulwark's cors against the framework's usual CORS package, for a
+// simple GET with an allowed Origin and for a preflight; every stack's answers are checked
+// before and after the rounds, and a run with any other status fails).
+//   npx tsx bench/http.bench.ts [--quick|--smoke] [--json=file] [--frameworks=koa,fastify]
+//     [--parts=headers,cors]
+// Uses REDIS_URL when set, else starts its own redis-server on a free port (headers part only).
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { cpus } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { startRedisServer } from '../test/helpers/redis-server.js';
 import type { RedisServer } from '../test/helpers/redis-server.js';
+import { CORS_KINDS, CORS_OPTIONS, CORS_VARIANTS, corsProblems } from './http/cors.js';
+import type { CorsVariant, RequestKind } from './http/cors.js';
 import { FRAMEWORKS, VARIANTS } from './http/server.js';
 import type { Framework, Variant } from './http/server.js';
 import { benchMode, formatRate } from './lib/measure.js';
@@ -28,29 +37,48 @@ const PLAN = {
   full: { rounds: 10, seconds: 2, amount: 0, warmupSeconds: 2, replicas: 2 },
 }[mode];
 const CONNECTIONS = 50;
-const LABELS: Record<Variant, string> = {
+const LABELS: Record<Variant | CorsVariant, string> = {
   bare: 'bare',
   floor: 'floor: one middleware setting the same 5 headers',
   'bulwark-memory': 'bulwark headers + rate limit (memory)',
   'bulwark-redis': 'bulwark headers + rate limit (Redis)',
   peers: '',
+  'cors-bare': 'bare (no CORS)',
+  'cors-bulwark': 'bulwark cors',
+  'cors-peer': '',
 };
 const PEERS: Record<Framework, string> = {
   express: 'helmet + express-rate-limit',
   koa: 'koa-helmet + koa-ratelimit',
   fastify: '@fastify/helmet + @fastify/rate-limit',
 };
+const CORS_PEERS: Record<Framework, string> = {
+  express: 'cors (expressjs/cors)',
+  koa: '@koa/cors',
+  fastify: '@fastify/cors',
+};
 const NAMES: Record<Framework, string> = {
   express: 'Express 5',
   koa: 'Koa 3',
   fastify: 'Fastify 5',
 };
-const label = (f: Framework, v: Variant): string => (v === 'peers' ? PEERS[f] : LABELS[v]);
+const label = (f: Framework, v: Variant | CorsVariant): string =>
+  v === 'peers' ? PEERS[f] : v === 'cors-peer' ? CORS_PEERS[f] : LABELS[v];
 
 interface Server {
   readonly port: number;
   readonly child: ChildProcess;
 }
+
+/** What the headers part sends: a plain GET, no Origin. */
+const PLAIN_GET: RequestKind = {
+  label: 'GET',
+  title: 'GET returning a small JSON',
+  method: 'GET',
+  headers: {},
+  status: 200,
+  preflight: false,
+};
 
 // Pinning: taskset on Linux with two or more cores; elsewhere the scheduler decides.
 const CORES = cpus().length;
@@ -65,12 +93,19 @@ const pin = (pid: number | undefined, core: number): void => {
   if (PIN && pid !== undefined) spawnSync('taskset', ['-a', '-pc', String(core), String(pid)]);
 };
 pin(process.pid, 0);
-// --frameworks=fastify,koa measures some frameworks only.
-const onlyFrameworks = process.argv
-  .find((a) => a.startsWith('--frameworks='))
-  ?.slice('--frameworks='.length)
-  .split(',');
+const listArg = (name: string): string[] | undefined =>
+  process.argv
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.slice(`--${name}=`.length)
+    .split(',');
+// --frameworks=fastify,koa measures some frameworks only; --parts=cors one part only.
+const onlyFrameworks = listArg('frameworks');
 const frameworks = FRAMEWORKS.filter((f) => onlyFrameworks?.includes(f) ?? true);
+const PARTS = ['headers', 'cors'] as const;
+const onlyParts = listArg('parts');
+const parts = PARTS.filter((p) => onlyParts?.includes(p) ?? true);
+if (parts.length === 0 || frameworks.length === 0)
+  throw new Error(`--parts= takes ${PARTS.join(',')}; --frameworks= takes ${FRAMEWORKS.join(',')}`);
 
 /** The process's user + system CPU time in microseconds, from /proc (Linux); NaN elsewhere. */
 function cpuMicros(pid: number | undefined): number {
@@ -89,7 +124,7 @@ const serverScript = fileURLToPath(new URL('./http/server.ts', import.meta.url))
 
 async function startServer(
   framework: Framework,
-  variant: Variant,
+  variant: Variant | CorsVariant,
   redisUrl: string,
 ): Promise<Server> {
   // Started under taskset when pinning, so every thread the server ever creates is pinned
@@ -121,17 +156,35 @@ interface Run {
   readonly cpu: number;
 }
 
-async function load(server: Server, seconds: number, amount: number): Promise<Run> {
+async function load(
+  server: Server,
+  seconds: number,
+  amount: number,
+  kind: RequestKind = PLAIN_GET,
+  warmup = false,
+): Promise<Run> {
   const { port } = server;
   const before = cpuMicros(server.child.pid);
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/status`,
     connections: CONNECTIONS,
-    ...(amount > 0 ? { amount } : { duration: seconds }),
+    method: kind.method,
+    headers: { ...kind.headers },
+    // autocannon ends a run at a tick of its sampling interval (1 s by default, the unit of
+    // requests.average): a smoke run, which counts requests, and a warm-up, which reads no
+    // rate, tick often enough to end when their requests or seconds are done.
+    ...(amount > 0 ? { amount, sampleInt: 20 } : { duration: seconds }),
+    ...(warmup ? { sampleInt: 100 } : {}),
   });
-  // A rejected or failed request would measure the wrong thing (a 429 is cheaper than a 200).
-  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0)
-    throw new Error(`port ${port}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  // A rejected or failed request would measure the wrong thing (a 429 is cheaper than a 200),
+  // and so would a preflight that falls through to the app (a 200 or 404 instead of 204).
+  const wrong = Object.entries(result.statusCodeStats ?? {})
+    .filter(([code, stats]) => Number(code) !== kind.status && (stats.count ?? 0) > 0)
+    .map(([code, stats]) => `${String(stats.count)} x ${code}`);
+  if (result.non2xx > 0 || wrong.length > 0 || result.errors > 0 || result.timeouts > 0)
+    throw new Error(
+      `port ${port} ${kind.method}: expected only ${kind.status}, got ${wrong.join(', ') || 'none other'}; ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
   return {
     rps:
       amount > 0
@@ -142,134 +195,352 @@ async function load(server: Server, seconds: number, amount: number): Promise<Ru
   };
 }
 
+/** One request of a kind with node:http: the status and the response headers. */
+function probe(
+  server: Server,
+  kind: RequestKind,
+): Promise<{ status: number; headers: IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        path: '/status',
+        method: kind.method,
+        headers: kind.headers,
+      },
+      (res) => {
+        res.resume();
+        res.once('end', () => {
+          resolve({ status: res.statusCode ?? 0, headers: res.headers });
+        });
+      },
+    );
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+/** Checks every CORS server's answer to every kind; throws, naming the stack, on any problem. */
+async function checkCors(
+  f: Framework,
+  server: (v: CorsVariant, round: number) => Server,
+  when: string,
+): Promise<void> {
+  for (let r = 0; r < PLAN.replicas; r++)
+    for (const v of CORS_VARIANTS)
+      for (const kind of CORS_KINDS) {
+        const { status, headers } = await probe(server(v, r), kind);
+        const problems = corsProblems(v, kind, status, headers);
+        if (problems.length > 0)
+          throw new Error(
+            `${NAMES[f]} ${label(f, v)}, ${kind.label} (${when}): ${problems.join('; ')}`,
+          );
+      }
+}
+
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 };
 
-async function framework(
+/** Rotates a list by `by`, so no stack always runs first or after the same one. */
+const rotate = <T>(list: readonly T[], by: number): T[] =>
+  list.map((_, i) => list[(i + by) % list.length]!);
+
+/** Per-round samples of one stack: runs, and ratios to other stacks of the same round. */
+class Samples {
+  readonly runs: Run[] = [];
+  readonly ratios = new Map<string, number[]>();
+
+  addRatio(name: string, value: number): void {
+    const list = this.ratios.get(name) ?? [];
+    list.push(value);
+    this.ratios.set(name, list);
+  }
+
+  ratio(name: string): number {
+    return median(this.ratios.get(name) ?? []);
+  }
+
+  ratioRange(name: string): string {
+    const list = this.ratios.get(name) ?? [];
+    return list.length === 0
+      ? ''
+      : `${Math.min(...list).toFixed(2)}-${Math.max(...list).toFixed(2)}`;
+  }
+
+  get rps(): number {
+    return median(this.runs.map((r) => r.rps));
+  }
+
+  get cpu(): number {
+    return median(this.runs.map((r) => r.cpu));
+  }
+
+  get p99(): number {
+    return median(this.runs.map((r) => r.p99));
+  }
+
+  get range(): string {
+    const rates = this.runs.map((r) => r.rps);
+    return `${formatRate(Math.min(...rates))}-${formatRate(Math.max(...rates))}`;
+  }
+}
+
+/** Records one complete round: every stack's ratio to `base` (and `peer`), rate and CPU. */
+function addRound<V extends string>(
+  samples: ReadonlyMap<V, Samples>,
+  measured: ReadonlyMap<V, Run>,
+  base: V,
+  peer?: V,
+): void {
+  for (const [v, run] of measured) {
+    const s = samples.get(v)!;
+    for (const [name, other] of [
+      ['base', base],
+      ['peer', peer],
+    ] as const) {
+      const ref = other === undefined ? undefined : measured.get(other);
+      if (ref === undefined) continue;
+      s.addRatio(name, run.rps / ref.rps);
+      s.addRatio(`${name} cpu`, ref.cpu / run.cpu);
+    }
+  }
+}
+
+const hasCpu = (list: readonly Samples[]): boolean =>
+  list.every((s) => Number.isFinite(s.cpu) && s.cpu > 0);
+
+async function headersPart(
   f: Framework,
   servers: ReadonlyMap<string, Server>,
 ): Promise<{ table: Table; bars: Bar[]; target: Target }> {
   const server = (v: Variant, round: number): Server =>
     servers.get(`${f} ${v} ${round % PLAN.replicas}`)!;
-  const runs = new Map<Variant, Run[]>(VARIANTS.map((v) => [v, []]));
-  const ratios = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
-  const cpuRatios = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
+  const samples = new Map<Variant, Samples>(VARIANTS.map((v) => [v, new Samples()]));
   if (PLAN.warmupSeconds > 0)
     for (let r = 0; r < PLAN.replicas; r++)
       for (const v of VARIANTS) await load(server(v, r), PLAN.warmupSeconds, 0);
   for (let round = 1; round <= PLAN.rounds; round++) {
     // The order rotates every round, so no stack always runs first (on a fresh client) or
     // right after the heaviest one; ratios are taken once the round is complete.
-    const order = VARIANTS.map((_, i) => VARIANTS[(i + round - 1) % VARIANTS.length]!);
     const measured = new Map<Variant, Run>();
-    for (const v of order) {
+    for (const v of rotate(VARIANTS, round - 1)) {
       process.stderr.write(`[http] ${NAMES[f]} round ${round}/${PLAN.rounds}  ${label(f, v)}\n`);
       const run = await load(server(v, round), PLAN.seconds, PLAN.amount);
-      runs.get(v)!.push(run);
+      samples.get(v)!.runs.push(run);
       measured.set(v, run);
     }
-    const bare = measured.get('bare')!;
-    for (const [v, run] of measured) {
-      ratios.get(v)!.push(run.rps / bare.rps);
-      cpuRatios.get(v)!.push(bare.cpu / run.cpu);
-    }
+    addRound(samples, measured, 'bare');
   }
-  const rows = VARIANTS.map((v) => {
-    const list = runs.get(v)!;
-    return {
-      v,
-      rps: median(list.map((r) => r.rps)),
-      p99: median(list.map((r) => r.p99)),
-      cpu: median(list.map((r) => r.cpu)),
-      ratio: median(ratios.get(v)!),
-      cpuRatio: median(cpuRatios.get(v)!),
-      low: Math.min(...list.map((r) => r.rps)),
-      high: Math.max(...list.map((r) => r.rps)),
-    };
-  });
-  const hasCpu = rows.every((r) => Number.isFinite(r.cpu) && r.cpu > 0);
+  const cpu = hasCpu([...samples.values()]);
   return {
     table: {
-      title: `HTTP, ${NAMES[f]}: GET returning a small JSON, ${CONNECTIONS} connections`,
+      title: `HTTP, ${NAMES[f]}: ${PLAIN_GET.title}, ${CONNECTIONS} connections`,
       columns: [
         'stack',
         'requests/s',
         'range',
         'p99 ms',
         'x bare',
-        ...(hasCpu ? ['server CPU µs/req', 'x bare (CPU)'] : []),
+        ...(cpu ? ['server CPU µs/req', 'x bare (CPU)'] : []),
       ],
-      rows: rows.map((r) => [
-        label(f, r.v),
-        formatRate(r.rps),
-        `${formatRate(r.low)}-${formatRate(r.high)}`,
-        r.p99.toFixed(0),
-        `${r.ratio.toFixed(2)}x`,
-        ...(hasCpu ? [r.cpu.toFixed(1), `${r.cpuRatio.toFixed(2)}x`] : []),
-      ]),
+      rows: VARIANTS.map((v) => {
+        const s = samples.get(v)!;
+        return [
+          label(f, v),
+          formatRate(s.rps),
+          s.range,
+          s.p99.toFixed(0),
+          `${s.ratio('base').toFixed(2)}x`,
+          ...(cpu ? [s.cpu.toFixed(1), `${s.ratio('base cpu').toFixed(2)}x`] : []),
+        ];
+      }),
     },
     target: {
       label: `HTTP ${NAMES[f]}: bulwark headers + memory rate limit vs bare`,
-      ratio: rows.find((r) => r.v === 'bulwark-memory')?.ratio ?? 0,
+      ratio: samples.get('bulwark-memory')!.ratio('base'),
       goal: 0.9,
     },
-    bars: rows.map((r) => ({
-      label: `${NAMES[f]}: ${label(f, r.v)}`,
-      value: r.ratio,
-      ours: r.v.startsWith('bulwark'),
+    bars: VARIANTS.map((v) => ({
+      label: `${NAMES[f]}: ${label(f, v)}`,
+      value: samples.get(v)!.ratio('base'),
+      ours: v.startsWith('bulwark'),
     })),
   };
 }
 
+async function corsPart(
+  f: Framework,
+  servers: ReadonlyMap<string, Server>,
+): Promise<{ tables: Table[]; bars: Bar[]; targets: Target[] }> {
+  const server = (v: CorsVariant, round: number): Server =>
+    servers.get(`${f} ${v} ${round % PLAN.replicas}`)!;
+  await checkCors(f, server, 'before the runs');
+  const samples = new Map<RequestKind, Map<CorsVariant, Samples>>(
+    CORS_KINDS.map((k) => [k, new Map(CORS_VARIANTS.map((v) => [v, new Samples()]))]),
+  );
+  // Each server warms up as long as a headers-part server does, split between the kinds.
+  const warmup = PLAN.warmupSeconds / CORS_KINDS.length;
+  if (warmup > 0)
+    for (let r = 0; r < PLAN.replicas; r++)
+      for (const v of CORS_VARIANTS)
+        for (const kind of CORS_KINDS) await load(server(v, r), warmup, 0, kind, true);
+  for (let round = 1; round <= PLAN.rounds; round++) {
+    // Both kinds in every round, each with every stack in a rotating order.
+    for (const kind of rotate(CORS_KINDS, round - 1)) {
+      const measured = new Map<CorsVariant, Run>();
+      for (const v of rotate(CORS_VARIANTS, round - 1)) {
+        process.stderr.write(
+          `[http] ${NAMES[f]} CORS round ${round}/${PLAN.rounds}  ${kind.label}  ${label(f, v)}\n`,
+        );
+        const run = await load(server(v, round), PLAN.seconds, PLAN.amount, kind);
+        samples.get(kind)!.get(v)!.runs.push(run);
+        measured.set(v, run);
+      }
+      addRound(samples.get(kind)!, measured, 'cors-bare', 'cors-peer');
+    }
+  }
+  // The same answers after the load as before it.
+  await checkCors(f, server, 'after the runs');
+  const tables: Table[] = [];
+  const bars: Bar[] = [];
+  const targets: Target[] = [];
+  for (const kind of CORS_KINDS) {
+    const byStack = samples.get(kind)!;
+    const cpu = hasCpu([...byStack.values()]);
+    tables.push({
+      title: `CORS, ${NAMES[f]}: ${kind.title}, ${CONNECTIONS} connections`,
+      columns: [
+        'stack',
+        'requests/s',
+        'range',
+        'p99 ms',
+        'x bare',
+        'x peer',
+        'x peer, rounds',
+        ...(cpu ? ['server CPU µs/req', 'x bare (CPU)', 'x peer (CPU)'] : []),
+      ],
+      rows: CORS_VARIANTS.map((v) => {
+        const s = byStack.get(v)!;
+        return [
+          label(f, v),
+          formatRate(s.rps),
+          s.range,
+          s.p99.toFixed(0),
+          `${s.ratio('base').toFixed(2)}x`,
+          `${s.ratio('peer').toFixed(2)}x`,
+          s.ratioRange('peer'),
+          ...(cpu
+            ? [
+                s.cpu.toFixed(1),
+                `${s.ratio('base cpu').toFixed(2)}x`,
+                `${s.ratio('peer cpu').toFixed(2)}x`,
+              ]
+            : []),
+        ];
+      }),
+    });
+    targets.push({
+      label: `CORS ${NAMES[f]}, ${kind.label}: bulwark cors vs ${CORS_PEERS[f]}`,
+      ratio: byStack.get('cors-bulwark')!.ratio('peer'),
+      goal: 1,
+    });
+    bars.push(
+      ...CORS_VARIANTS.map((v) => ({
+        label: `${NAMES[f]}, ${kind.label}: ${label(f, v)}`,
+        value: byStack.get(v)!.ratio('base'),
+        ours: v === 'cors-bulwark',
+      })),
+    );
+  }
+  return { tables, bars, targets };
+}
+
+/** Adds `note` under the last table of a list. */
+function noteLast(tables: Table[], note: string): void {
+  const last = tables[tables.length - 1];
+  if (last !== undefined) tables[tables.length - 1] = { ...last, notes: [note] };
+}
+
 async function main(): Promise<void> {
+  const headers = parts.includes('headers');
+  const cors = parts.includes('cors');
   let redis: RedisServer | undefined;
   let url = process.env.REDIS_URL ?? '';
-  if (url === '') {
+  if (url === '' && headers) {
     redis = await startRedisServer();
     url = redis.url;
   }
-  const tables: Table[] = [];
+  const headerTables: Table[] = [];
+  const corsTables: Table[] = [];
   const bars: Bar[] = [];
+  const corsBars: Bar[] = [];
   const targets: Target[] = [];
   const servers = new Map<string, Server>();
   try {
     // Started together (an idle server costs nothing), each in its own process.
     const replicas = Array.from({ length: PLAN.replicas }, (_, r) => r);
+    const variants = [...(headers ? VARIANTS : []), ...(cors ? CORS_VARIANTS : [])];
     const triples = frameworks.flatMap((f) =>
-      VARIANTS.flatMap((v) => replicas.map((r) => [f, v, r] as const)),
+      variants.flatMap((v) => replicas.map((r) => [f, v, r] as const)),
     );
     const started = await Promise.allSettled(triples.map(([f, v]) => startServer(f, v, url)));
     for (const [i, s] of started.entries())
       if (s.status === 'fulfilled') servers.set(triples[i]!.join(' '), s.value);
     for (const s of started) if (s.status === 'rejected') throw s.reason;
-    for (const f of frameworks) {
-      const result = await framework(f, servers);
-      tables.push(result.table);
-      bars.push(...result.bars);
-      targets.push(result.target);
-    }
+    if (headers)
+      for (const f of frameworks) {
+        const result = await headersPart(f, servers);
+        headerTables.push(result.table);
+        bars.push(...result.bars);
+        targets.push(result.target);
+      }
+    if (cors)
+      for (const f of frameworks) {
+        const result = await corsPart(f, servers);
+        corsTables.push(...result.tables);
+        corsBars.push(...result.bars);
+        targets.push(...result.targets);
+      }
   } finally {
     for (const s of servers.values()) s.child.kill();
     await redis?.stop();
   }
-  const last = tables[tables.length - 1];
-  if (last !== undefined)
-    tables[tables.length - 1] = {
-      ...last,
-      notes: [
-        `Each server runs in its own process (${PLAN.replicas} per stack, used in alternate rounds)${PIN ? `, pinned to core ${CORES - 1}` : ''}; autocannon runs in the benchmark process${PIN ? ' on core 0' : ''}. Requests/s, p99 and server CPU per request are medians of ${PLAN.rounds} run(s); "x bare" is the median of the per-round ratios to the bare server measured in the same round, and "x bare (CPU)" the same for CPU time per request (bare's over the stack's: the throughput a saturated server would keep). Limits are far above what a run sends, so no request is rejected (a run with any non-2xx fails). Targets: bulwark headers + memory rate limit >= 0.9x bare on every framework.`,
-      ],
-    };
-  const chart: Chart = {
-    file: 'http',
-    title: 'HTTP throughput relative to the bare framework',
-    unit: 'x bare, same round',
-    bars,
-  };
-  emit({ group: 'HTTP', tables, charts: [chart], targets });
+  const processes = `Each server runs in its own process (${PLAN.replicas} per stack, used in alternate rounds)${PIN ? `, pinned to core ${CORES - 1}` : ''}; autocannon runs in the benchmark process${PIN ? ' on core 0' : ''}. Requests/s, p99 and server CPU per request are medians of ${PLAN.rounds} run(s)`;
+  noteLast(
+    headerTables,
+    `${processes}; "x bare" is the median of the per-round ratios to the bare server measured in the same round, and "x bare (CPU)" the same for CPU time per request (bare's over the stack's: the throughput a saturated server would keep). Limits are far above what a run sends, so no request is rejected (a run with any non-2xx fails). Targets: bulwark headers + memory rate limit >= 0.9x bare on every framework.`,
+  );
+  noteLast(
+    corsTables,
+    `${processes}, each round running both kinds of request. Every CORS stack is configured alike: origins ${CORS_OPTIONS.origins.join(', ')} (the requests come from ${CORS_OPTIONS.requestOrigin}), no credentials, methods ${CORS_OPTIONS.methods.join(', ')}, exposed headers ${CORS_OPTIONS.exposedHeaders.join(', ')}, maxAge ${CORS_OPTIONS.maxAge}, requested headers reflected; @koa/cors, which takes one origin or a function, gets a function over the same list. The app answers OPTIONS /status 204 itself (the bare row's preflight answer; the CORS stacks answer before it). Before and after the rounds each stack's answers are checked (the simple GET: 200, the origin allowed, the exposed headers; the preflight: 204 with the methods, the requested headers and maxAge; bare: no CORS headers), and every response of a run must carry the expected status, so no stack is timed doing less. "x bare" and "x peer" are medians of the per-round ratios to the bare server and to the framework's CORS package measured in the same round ("x peer, rounds": the lowest and highest round), and the (CPU) columns the same for CPU time per request. Targets: bulwark cors >= 1.0x the framework's CORS package, for both kinds of request, on every framework.`,
+  );
+  const charts: Chart[] = [
+    ...(bars.length > 0
+      ? [
+          {
+            file: 'http',
+            title: 'HTTP throughput relative to the bare framework',
+            unit: 'x bare, same round',
+            bars,
+          },
+        ]
+      : []),
+    ...(corsBars.length > 0
+      ? [
+          {
+            file: 'http-cors',
+            title: 'CORS throughput relative to the bare framework',
+            unit: 'x bare, same round',
+            bars: corsBars,
+          },
+        ]
+      : []),
+  ];
+  emit({ group: 'HTTP', tables: [...headerTables, ...corsTables], charts, targets });
 }
 
 await main();

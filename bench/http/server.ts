@@ -2,17 +2,33 @@
 // free loopback port, prints `listening <port>` and serves GET /status with a small JSON until
 // killed. Variants: bare; bulwark headers + rate limit on memory or Redis (REDIS_URL); the
 // usual peer stack for the framework. Limits are far above what a run can send: the cost
-// measured is the check, not 429s.
+// measured is the check, not 429s. The CORS variants serve the same GET and also answer
+// OPTIONS /status 204 themselves (the bare row's answer to a preflight): no CORS, bulwark's
+// `cors`, or the framework's usual CORS package, all configured alike (CORS_OPTIONS).
+// Everything a variant needs is imported when it is built, so no server loads (and starts
+// slower for) what another variant uses: the suite starts a few dozen of them at once.
 import type { Server } from 'node:http';
-import { Redis } from 'ioredis';
-import { createRateLimiter } from 'bulwark';
 import type { RateLimiter } from 'bulwark';
-import { RedisStore } from 'bulwark/redis';
+import { CORS_OPTIONS, CORS_VARIANTS } from './cors.js';
+import type { CorsVariant } from './cors.js';
 
 export const FRAMEWORKS = ['express', 'koa', 'fastify'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 export const VARIANTS = ['bare', 'floor', 'bulwark-memory', 'bulwark-redis', 'peers'] as const;
 export type Variant = (typeof VARIANTS)[number];
+type AnyVariant = Variant | CorsVariant;
+
+const ORIGINS: string[] = [...CORS_OPTIONS.origins];
+const METHODS: string[] = [...CORS_OPTIONS.methods];
+const EXPOSED: string[] = [...CORS_OPTIONS.exposedHeaders];
+const BULWARK_CORS = {
+  origins: ORIGINS,
+  credentials: false,
+  methods: METHODS,
+  exposedHeaders: EXPOSED,
+  maxAge: CORS_OPTIONS.maxAge,
+};
+const isCors = (variant: AnyVariant): variant is CorsVariant => variant.startsWith('cors-');
 
 const LIMIT = 1_000_000_000;
 const WINDOW_MS = 60_000;
@@ -28,10 +44,13 @@ const FLOOR_HEADERS: Readonly<Record<string, string>> = {
 };
 const FLOOR_ENTRIES = Object.entries(FLOOR_HEADERS);
 
-function limiter(variant: Variant): RateLimiter {
+async function limiter(variant: 'bulwark-memory' | 'bulwark-redis'): Promise<RateLimiter> {
+  const { createRateLimiter } = await import('bulwark');
   if (variant === 'bulwark-redis') {
     const url = process.env.REDIS_URL;
     if (url === undefined) throw new Error('bulwark-redis needs REDIS_URL');
+    const { Redis } = await import('ioredis');
+    const { RedisStore } = await import('bulwark/redis');
     const client = new Redis(url, { enableOfflineQueue: false });
     return createRateLimiter({
       name: 'bench',
@@ -55,7 +74,7 @@ function listenOn(app: {
   });
 }
 
-async function express(variant: Variant): Promise<number> {
+async function express(variant: AnyVariant): Promise<number> {
   const { default: createApp } = await import('express');
   const app = createApp();
   if (variant === 'floor') {
@@ -68,18 +87,37 @@ async function express(variant: Variant): Promise<number> {
     const { rateLimit } = await import('express-rate-limit');
     app.use(helmet());
     app.use(rateLimit({ windowMs: WINDOW_MS, limit: LIMIT }));
-  } else if (variant !== 'bare') {
+  } else if (variant === 'cors-peer') {
+    const { default: cors } = await import('cors');
+    app.use(
+      cors({
+        origin: ORIGINS,
+        credentials: false,
+        methods: METHODS,
+        exposedHeaders: EXPOSED,
+        maxAge: CORS_OPTIONS.maxAge,
+      }),
+    );
+  } else if (variant === 'cors-bulwark') {
+    const b = await import('bulwark/express');
+    app.use(b.cors(BULWARK_CORS));
+  } else if (variant === 'bulwark-memory' || variant === 'bulwark-redis') {
     const b = await import('bulwark/express');
     app.use(b.securityHeaders());
-    app.use(b.rateLimit({ limiter: limiter(variant) }));
+    app.use(b.rateLimit({ limiter: await limiter(variant) }));
   }
   app.get('/status', (_req, res) => {
     res.json(BODY);
   });
+  if (isCors(variant)) {
+    app.options('/status', (_req, res) => {
+      res.status(204).end();
+    });
+  }
   return listenOn(app);
 }
 
-async function koa(variant: Variant): Promise<number> {
+async function koa(variant: AnyVariant): Promise<number> {
   const { default: Koa } = await import('koa');
   const app = new Koa();
   if (variant === 'floor') {
@@ -100,18 +138,40 @@ async function koa(variant: Variant): Promise<number> {
         id: (ctx) => ctx.ip,
       }),
     );
-  } else if (variant !== 'bare') {
+  } else if (variant === 'cors-peer') {
+    const { default: cors } = await import('@koa/cors');
+    // @koa/cors takes one origin or a function: a function over a set is its way to allow a list.
+    const allowed = new Set(ORIGINS);
+    app.use(
+      cors({
+        origin: (ctx) => {
+          const origin = ctx.get('Origin');
+          return allowed.has(origin) ? origin : '';
+        },
+        credentials: false,
+        allowMethods: METHODS,
+        exposeHeaders: EXPOSED,
+        maxAge: CORS_OPTIONS.maxAge,
+      }),
+    );
+  } else if (variant === 'cors-bulwark') {
+    const b = await import('bulwark/koa');
+    app.use(b.cors(BULWARK_CORS));
+  } else if (variant === 'bulwark-memory' || variant === 'bulwark-redis') {
     const b = await import('bulwark/koa');
     app.use(b.securityHeaders());
-    app.use(b.rateLimit({ limiter: limiter(variant) }));
+    app.use(b.rateLimit({ limiter: await limiter(variant) }));
   }
+  const answersOptions = isCors(variant);
   app.use((ctx) => {
-    if (ctx.path === '/status') ctx.body = BODY;
+    if (ctx.path !== '/status') return;
+    if (answersOptions && ctx.method === 'OPTIONS') ctx.status = 204;
+    else ctx.body = BODY;
   });
   return listenOn(app);
 }
 
-async function fastify(variant: Variant): Promise<number> {
+async function fastify(variant: AnyVariant): Promise<number> {
   const { default: Fastify } = await import('fastify');
   const app = Fastify();
   if (variant === 'floor') {
@@ -125,21 +185,38 @@ async function fastify(variant: Variant): Promise<number> {
       max: LIMIT,
       timeWindow: WINDOW_MS,
     });
-  } else if (variant !== 'bare') {
+  } else if (variant === 'cors-peer') {
+    await app.register((await import('@fastify/cors')).default, {
+      origin: ORIGINS,
+      credentials: false,
+      methods: METHODS,
+      exposedHeaders: EXPOSED,
+      maxAge: CORS_OPTIONS.maxAge,
+    });
+  } else if (variant === 'cors-bulwark') {
+    const b = await import('bulwark/fastify');
+    await app.register(b.cors, BULWARK_CORS);
+  } else if (variant === 'bulwark-memory' || variant === 'bulwark-redis') {
     const b = await import('bulwark/fastify');
     await app.register(b.securityHeaders);
-    await app.register(b.rateLimit, { limiter: limiter(variant) });
+    await app.register(b.rateLimit, { limiter: await limiter(variant) });
   }
   app.get('/status', () => BODY);
+  if (isCors(variant)) {
+    app.options('/status', (_request, reply) => {
+      void reply.code(204).send();
+    });
+  }
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   return typeof address === 'object' && address !== null ? address.port : 0;
 }
 
 async function main(): Promise<void> {
-  const [framework, variant] = process.argv.slice(2) as [Framework, Variant];
-  if (!FRAMEWORKS.includes(framework) || !VARIANTS.includes(variant))
-    throw new Error(`usage: server.ts <${FRAMEWORKS.join('|')}> <${VARIANTS.join('|')}>`);
+  const [framework, variant] = process.argv.slice(2) as [Framework, AnyVariant];
+  const variants: readonly AnyVariant[] = [...VARIANTS, ...CORS_VARIANTS];
+  if (!FRAMEWORKS.includes(framework) || !variants.includes(variant))
+    throw new Error(`usage: server.ts <${FRAMEWORKS.join('|')}> <${variants.join('|')}>`);
   const builders = { express, koa, fastify };
   const port = await builders[framework](variant);
   process.stdout.write(`listening ${port}\n`);

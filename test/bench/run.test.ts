@@ -45,6 +45,7 @@ describe.skipIf(noRedis)('npm run bench -- --smoke', () => {
     // Progress names the group, the round and the case.
     expect(stderr).toMatch(/\[rate-limit\] round 1\/1 {2}bulwark sliding-window/);
     expect(stderr).toMatch(/\[http\] Fastify 5 round 1\/1 {2}bare/);
+    expect(stderr).toMatch(/\[http\] Koa 3 CORS round 1\/1 {2}preflight {2}bulwark cors/);
 
     const doc = readFileSync(join(out, 'RESULTS.md'), 'utf8');
     expect(doc).toContain(`Node ${process.version}`);
@@ -62,6 +63,12 @@ describe.skipIf(noRedis)('npm run bench -- --smoke', () => {
       '### HTTP, Express 5',
       '### HTTP, Koa 3',
       '### HTTP, Fastify 5',
+      '### CORS, Express 5: simple GET',
+      '### CORS, Express 5: preflight',
+      '### CORS, Koa 3: simple GET',
+      '### CORS, Koa 3: preflight',
+      '### CORS, Fastify 5: simple GET',
+      '### CORS, Fastify 5: preflight',
     ])
       expect(doc).toContain(heading);
     for (const row of [
@@ -76,6 +83,14 @@ describe.skipIf(noRedis)('npm run bench -- --smoke', () => {
       '| bulwark headers + rate limit (Redis)',
       '| bulwark sliding-window, auto-pipelining client',
       '| HTTP Fastify 5: bulwark headers + memory rate limit vs bare',
+      '| bare (no CORS)',
+      '| bulwark cors',
+      '| cors (expressjs/cors)',
+      '| @koa/cors',
+      '| @fastify/cors',
+      '| CORS Express 5, simple GET: bulwark cors vs cors (expressjs/cors)',
+      '| CORS Koa 3, preflight: bulwark cors vs @koa/cors',
+      '| CORS Fastify 5, preflight: bulwark cors vs @fastify/cors',
     ])
       expect(doc).toContain(row);
 
@@ -91,5 +106,9 @@ describe.skipIf(noRedis)('npm run bench -- --smoke', () => {
     expect(http.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     // 3 frameworks x 5 stacks, plus the background rect.
     expect(http.match(/<rect /g)).toHaveLength(16);
+    expect(embedded).toContain('http-cors.svg');
+    const cors = readFileSync(join(out, 'http-cors.svg'), 'utf8');
+    // 3 frameworks x 2 kinds of request x 3 stacks, plus the background rect.
+    expect(cors.match(/<rect /g)).toHaveLength(19);
   }, 120_000);
 });
