@@ -152,17 +152,18 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
   });
   /** The policy for a request; for a preflight, the one of the route it asks about. */
   const choose = (request: FastifyRequest): Policy | undefined => {
+    const config = request.routeOptions.config;
     if (isPreflight(request)) {
-      const table = (request.routeOptions.config as unknown as WithPreflights)[kPreflights];
+      const table = (config as unknown as WithPreflights)[kPreflights];
       if (table !== undefined) {
         const asked = request.headers['access-control-request-method'];
         const own = table.get(typeof asked === 'string' ? asked.toUpperCase() : '');
         if (own === false) return refusing;
         if (own !== undefined) return routePolicies.get(own);
-        return defaults?.(request);
+        return defaults?.(request, config);
       }
     }
-    return policyFor(request);
+    return policyFor(request, config);
   };
   // onRequest, as @fastify/cors does: a preflight is answered before any later hook runs.
   fastify.addHook('onRequest', (request, reply, next) => {

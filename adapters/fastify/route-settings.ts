@@ -21,8 +21,14 @@ export interface ScopeSettingsOptions<O extends object, C> {
   readonly onRoute?: (route: RouteOptions, own: O | undefined) => void;
 }
 
-/** What a request hook gets for its route: the compiled settings, or undefined for none. */
-export type SettingsLookup<C> = (request: FastifyRequest) => C | undefined;
+/**
+ * What a request hook gets for its route: the compiled settings, or undefined for none. A
+ * hook that has already read the route's config passes it, so the getter runs once.
+ */
+export type SettingsLookup<C> = (
+  request: FastifyRequest,
+  config?: FastifyContextConfig,
+) => C | undefined;
 
 /**
  * The scope convention every bulwark Fastify plugin follows. The plugin adds one hook to
@@ -57,8 +63,8 @@ export function scopeSettings<O extends object, C>(
     if (own !== undefined) compiled(own);
     onRoute?.(route, own);
   });
-  return (request) => {
-    const own = read(request.routeOptions.config);
+  return (request, config = request.routeOptions.config) => {
+    const own = read(config);
     if (own === undefined) return global ? defaults : undefined;
     return own === false ? undefined : compiled(own);
   };

@@ -1,6 +1,6 @@
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { applySecurityHeaders, compileSecurityHeaders } from 'bulwark';
+import { applySecurityHeaders, compileSecurityHeaders, hasSecurityHeaders } from 'bulwark';
 import type { CompiledSecurityHeaders, HeaderAccess, SecurityHeadersOptions } from 'bulwark';
 import { checkedPlugin, scopeSettings } from './route-settings.js';
 import type { SettingsLookup } from './route-settings.js';
@@ -42,6 +42,8 @@ interface WithHeaders {
  * whatever order the plugins were registered in.
  */
 export function applyScopeSecurityHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  // Written already by the plugin's own hook (registered first, the usual order).
+  if (hasSecurityHeaders(reply)) return;
   const lookup = (request.server as WithHeaders)[kHeadersLookup];
   const compiled = lookup?.(request);
   if (compiled !== undefined) applySecurityHeaders(reply, replyHeaders, compiled);

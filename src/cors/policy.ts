@@ -26,7 +26,16 @@ export interface CorsPolicy<Req> {
 interface Allowed {
   readonly actual: CorsOutcome;
   readonly preflight: Readonly<Record<string, string>>;
+  /**
+   * Preflight answers already built, by the requested-headers text as sent (`''` for none),
+   * one map without and one with the private-network request: a browser sends the same few
+   * lists again and again.
+   */
+  readonly preflights: readonly [Map<string, CorsOutcome>, Map<string, CorsOutcome>];
 }
+
+/** Preflight answers kept per allowed origin and kind, before the cache starts over. */
+const MAX_PREFLIGHT_ANSWERS = 64;
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
@@ -124,6 +133,7 @@ class Policy<Req> implements CorsPolicy<Req> {
         preflight: false,
       }),
       preflight: Object.freeze(preflight),
+      preflights: [new Map(), new Map()],
     };
   }
 
@@ -149,15 +159,30 @@ class Policy<Req> implements CorsPolicy<Req> {
     if (!isPreflight) return entry === undefined ? this.#refused : entry.actual;
     if (entry === undefined) return this.#refusedPreflight;
     const s = this.#s;
+    const asked = request.headers['access-control-request-headers'];
+    const text = asked === undefined ? '' : typeof asked === 'string' ? asked : asked.join(',');
+    const privateNetwork =
+      s.privateNetwork && request.headers['access-control-request-private-network'] === 'true';
+    const cache = entry.preflights[privateNetwork ? 1 : 0];
+    // With a fixed allowedHeaders list the answer does not depend on what was asked.
+    const key = s.allowedHeaders === undefined ? text : '';
+    const known = cache.get(key);
+    if (known !== undefined) return known;
     let headers = entry.preflight;
     if (s.allowedHeaders === undefined) {
-      const asked = requestedHeaders(request.headers['access-control-request-headers']);
-      if (asked !== undefined) headers = { ...headers, 'Access-Control-Allow-Headers': asked };
+      const allowed = requestedHeaders(text === '' ? undefined : text);
+      if (allowed !== undefined) headers = { ...headers, 'Access-Control-Allow-Headers': allowed };
     }
-    if (s.privateNetwork && request.headers['access-control-request-private-network'] === 'true') {
-      headers = { ...headers, 'Access-Control-Allow-Private-Network': 'true' };
-    }
-    return { headers, vary: this.#preflightVary, preflight: !s.preflightContinue };
+    if (privateNetwork) headers = { ...headers, 'Access-Control-Allow-Private-Network': 'true' };
+    const outcome: CorsOutcome = Object.freeze({
+      headers,
+      vary: this.#preflightVary,
+      preflight: !s.preflightContinue,
+    });
+    // Requested-header lists are the client's to vary: the cache starts over past a bound.
+    if (cache.size >= MAX_PREFLIGHT_ANSWERS) cache.clear();
+    cache.set(key, outcome);
+    return outcome;
   }
 
   #ask(origin: string, req: Req): MaybePromise<boolean> {

@@ -43,6 +43,11 @@ export function applySecurityHeaders<T extends object>(
   (target as Marked)[kApplied] = compiled;
 }
 
+/** Whether `applySecurityHeaders` has written to this response (or reply) already. */
+export function hasSecurityHeaders(target: object): boolean {
+  return (target as Marked)[kApplied] !== undefined;
+}
+
 /** The headers a response should carry after `applySecurityHeaders`, for frameworks that clear headers on errors (Koa): the error's own headers win. */
 export function securityHeadersForError(
   target: object,
