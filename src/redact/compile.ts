@@ -1,3 +1,5 @@
+import { compileFields, isField, type FieldMatcher } from './field-matcher.js';
+import { normalizeKey } from './key-style.js';
 import { compilePaths, type PathNode } from './paths.js';
 import { redactText } from './text.js';
 import type { CensorValue, RedactMode, RedactOptions } from './types.js';
@@ -5,8 +7,8 @@ import { failOption, rejectUnknownOptions } from '../util/options.js';
 
 /** Everything a redactor needs at run time, computed once by {@link compileRedaction}. */
 export interface CompiledRedaction {
-  readonly fields: ReadonlySet<string>;
-  /** The root of the path trie as the initial state set, or an empty set without paths. */
+  readonly fields: FieldMatcher;
+  /** The root of the path automaton as the initial state set, or an empty set without paths. */
   readonly rootStates: readonly PathNode[];
   readonly mode: RedactMode;
   readonly censor: CensorValue;
@@ -54,13 +56,13 @@ export function compileRedaction(options: RedactOptions = {}): CompiledRedaction
   const fieldList =
     options.fields ?? (options.paths === undefined ? DEFAULT_FIELDS : ([] as string[]));
   if (!Array.isArray(fieldList)) fail('fields', 'must be an array', "write fields: ['token']");
-  const fields = new Set<string>();
-  for (const f of fieldList) {
-    if (typeof f !== 'string' || f === '') {
-      fail('fields', `${JSON.stringify(f)} is not a key name`, "write names such as 'token'");
-    }
-    fields.add(caseInsensitive ? f.toLowerCase() : f);
-  }
+  const fields = compileFields(fieldList, caseInsensitive, (entry, problem) =>
+    fail(
+      'fields',
+      `${describe(entry)} ${problem}`,
+      "write names such as 'token' or patterns such as /secret/i",
+    ),
+  );
   const flagPrefix = options.flagPrefix ?? 'has_';
   if (typeof flagPrefix !== 'string' || flagPrefix === '') {
     fail('flagPrefix', 'must be a non-empty string', "write 'has_' or another prefix");
@@ -85,26 +87,71 @@ export function compileRedaction(options: RedactOptions = {}): CompiledRedaction
     caseInsensitive,
     scrub,
     maxDepth,
-    pathsOnly: hasPaths && fields.size === 0 && scrub === undefined && maxDepth === Infinity,
+    pathsOnly: hasPaths && !fields.any && scrub === undefined && maxDepth === Infinity,
   };
 }
 
-/**
- * Whether `key` is redacted under these path states (no allocation). The trie is deterministic
- * (see compilePaths), so there is at most one state: the exact child, else the wildcard.
- */
-export function isHit(c: CompiledRedaction, states: readonly PathNode[], key: string): boolean {
-  if (c.fields.size > 0 && c.fields.has(key)) return true;
-  const s = states[0];
-  if (s === undefined) return false;
-  return (s.children.get(key) ?? s.wildcard)?.terminal === true;
+/** A `fields` entry in an error message, without calling anything the entry defines. */
+function describe(entry: unknown): string {
+  if (typeof entry === 'string') return JSON.stringify(entry);
+  if (typeof entry === 'object' && entry !== null) return 'an object';
+  return typeof entry === 'symbol' ? 'a symbol' : String(entry);
 }
 
-/** The path states below `key`: a shared one-element array, or the empty one. */
+/** The form of `key` that fields and path segments are compared with. */
+export function matchKey(c: CompiledRedaction, key: string): string {
+  return c.caseInsensitive ? normalizeKey(key) : key;
+}
+
+/**
+ * Whether an object or Map key is redacted, by a field or by a path (no allocation). `key` is
+ * the key as written, `mk` its {@link matchKey} form.
+ */
+export function isHit(
+  c: CompiledRedaction,
+  states: readonly PathNode[],
+  key: string,
+  mk: string,
+): boolean {
+  if (c.fields.any && isField(c.fields, key, mk)) return true;
+  return isPathHit(states, mk);
+}
+
+/**
+ * Whether a path ends at `mk` under these states. Array indices are checked with this alone:
+ * fields name object keys, and a pattern such as /\d/ must not redact every array element.
+ * The automaton is deterministic (see compilePaths), so there is at most one state: the exact
+ * child, else the wildcard.
+ */
+export function isPathHit(states: readonly PathNode[], mk: string): boolean {
+  const s = states[0];
+  if (s === undefined) return false;
+  return (s.children.get(mk) ?? s.wildcard)?.terminal === true;
+}
+
+/**
+ * The path states below `key`: a shared one-element array, or the empty one when no path can
+ * match further down. A state with a live `**` always has a wildcard (itself, at least), so
+ * it is never empty there.
+ */
 export function step(states: readonly PathNode[], key: string): readonly PathNode[] {
   const s = states[0];
   if (s === undefined) return EMPTY_STATES;
   const next = s.children.get(key) ?? s.wildcard;
+  if (next === undefined || (next.childKeys.length === 0 && next.wildcard === undefined)) {
+    return EMPTY_STATES;
+  }
+  return next.asStates;
+}
+
+/** Whether a path ends at whatever any key leads to: a Set element, a Map's object key. */
+export function isAnyKeyHit(states: readonly PathNode[]): boolean {
+  return states[0]?.wildcard?.terminal === true;
+}
+
+/** The path states below a position that has no key to match (see isAnyKeyHit). */
+export function stepAnyKey(states: readonly PathNode[]): readonly PathNode[] {
+  const next = states[0]?.wildcard;
   if (next === undefined || (next.childKeys.length === 0 && next.wildcard === undefined)) {
     return EMPTY_STATES;
   }

@@ -1,4 +1,14 @@
-import { EMPTY_STATES, flagOf, isHit, step, type CompiledRedaction } from './compile.js';
+import {
+  EMPTY_STATES,
+  flagOf,
+  isAnyKeyHit,
+  isHit,
+  isPathHit,
+  matchKey,
+  step,
+  stepAnyKey,
+  type CompiledRedaction,
+} from './compile.js';
 import type { PathNode } from './paths.js';
 
 /** Placeholders written where a value cannot be copied faithfully. */
@@ -49,8 +59,38 @@ export function put(target: Slots, key: string | number, value: unknown): void {
   }
 }
 
-function matchKey(c: CompiledRedaction, key: string): string {
-  return c.caseInsensitive ? key.toLowerCase() : key;
+const MISSING = Symbol('missing');
+
+/**
+ * Copies already made, per source object and path state. A shared (not circular) reference
+ * reached again in the same state gets the same copy: a diamond-shaped input (`{ l: x, r: x }`
+ * nested 60 deep) is then copied in linear work, not 2^60, also under a `**` path, which
+ * keeps a state live at every depth. The copy of an object depends only on the object and the
+ * state, so sharing it changes nothing in the output.
+ */
+class Memo {
+  private plain: Map<object, unknown> | undefined;
+  private byState: Map<PathNode, Map<object, unknown>> | undefined;
+
+  get(states: readonly PathNode[], src: object): unknown {
+    const s = states[0];
+    const m = s === undefined ? this.plain : this.byState?.get(s);
+    if (m === undefined) return MISSING;
+    const made = m.get(src);
+    return made === undefined ? MISSING : made; // no copy is ever undefined
+  }
+
+  set(states: readonly PathNode[], src: object, made: unknown): void {
+    const s = states[0];
+    if (s === undefined) {
+      (this.plain ??= new Map()).set(src, made);
+      return;
+    }
+    const byState = (this.byState ??= new Map<PathNode, Map<object, unknown>>());
+    let m = byState.get(s);
+    if (m === undefined) byState.set(s, (m = new Map<object, unknown>()));
+    m.set(src, made);
+  }
 }
 
 /** The state of one deepRedact call, passed to helpers instead of closing over it. */
@@ -92,12 +132,12 @@ function copyKeys(
     // A literal `has_token` next to a flagged `token` must not overwrite the flag (or be
     // overwritten by it in an order-dependent way): the computed flag wins.
     for (const k of keys) {
-      if (isHit(c, states, matchKey(c, k))) (flagged ??= new Set()).add(c.flagPrefix + k);
+      if (isHit(c, states, k, matchKey(c, k))) (flagged ??= new Set()).add(c.flagPrefix + k);
     }
   }
   for (const k of keys) {
     const mk = matchKey(c, k);
-    if (isHit(c, states, mk)) {
+    if (isHit(c, states, k, mk)) {
       if (c.mode === 'censor') put(out, k, c.censor);
       else if (c.mode === 'flag') {
         let set = true; // a getter that throws still means something is there
@@ -134,7 +174,7 @@ export function deepRedact(c: CompiledRedaction, value: unknown): unknown {
   const stack: Job[] = [new Job(value, box, 'v', c.rootStates, 0, VISIT, 0)];
   const w: Walk = { c, stack, scrub: c.scrub };
   const onStack = new Set<object>();
-  let memo: Map<object, unknown> | undefined;
+  const memo = new Memo();
   const scrub = c.scrub;
 
   for (let job = stack.pop(); job !== undefined; job = stack.pop()) {
@@ -147,7 +187,7 @@ export function deepRedact(c: CompiledRedaction, value: unknown): unknown {
       const items = job.extra as unknown[];
       const made = job.kind === EXIT_SET ? new Set(items) : new Map(items as [unknown, unknown][]);
       put(target, key, made);
-      if (states.length === 0) (memo ??= new Map()).set(done, made);
+      memo.set(states, done, made);
       continue;
     }
     if (typeof src !== 'object' || src === null) {
@@ -162,15 +202,15 @@ export function deepRedact(c: CompiledRedaction, value: unknown): unknown {
       put(target, key, TOO_DEEP);
       continue;
     }
-    const memoable = states.length === 0;
-    if (memoable && memo?.has(src) === true) {
-      put(target, key, memo.get(src));
+    const known = memo.get(states, src);
+    if (known !== MISSING) {
+      put(target, key, known);
       continue;
     }
     const leaf = copyLeaf(src);
     if (leaf !== NOT_LEAF) {
       put(target, key, leaf);
-      if (memoable) (memo ??= new Map()).set(src, leaf);
+      memo.set(states, src, leaf);
       continue;
     }
     const d = depth + 1;
@@ -192,7 +232,7 @@ export function deepRedact(c: CompiledRedaction, value: unknown): unknown {
       if (Array.isArray(src)) {
         const out: unknown[] = [];
         put(target, key, out);
-        if (memoable) (memo ??= new Map()).set(src, out);
+        memo.set(states, src, out);
         onStack.add(src);
         stack.push(new Job(src, target, key, states, depth, EXIT, 0));
         const len = src.length;
@@ -208,8 +248,9 @@ export function deepRedact(c: CompiledRedaction, value: unknown): unknown {
             child(w, out as unknown as Slots, out.length, val, EMPTY_STATES, d);
             continue;
           }
+          // Fields name object keys: an index is redacted by a path only.
           const k = String(i);
-          if (isHit(c, states, k)) {
+          if (isPathHit(states, k)) {
             if (c.mode === 'censor') out.push(c.censor);
             else if (c.mode === 'flag') out.push(flagOf(val));
             continue;
@@ -224,10 +265,11 @@ export function deepRedact(c: CompiledRedaction, value: unknown): unknown {
         stack.push(new Job(src, target, key, states, depth, EXIT_MAP, items));
         for (const [k, val] of src as Map<unknown, unknown>) {
           const pair: Slots = [] as unknown as Slots;
-          let nextStates = EMPTY_STATES;
+          // A key that is not a string has no name to match: only `*` and `**` reach past it.
+          let nextStates = stepAnyKey(states);
           if (typeof k === 'string') {
             const mk = matchKey(c, k);
-            if (isHit(c, states, mk)) {
+            if (isHit(c, states, k, mk)) {
               if (c.mode === 'censor') items.push([k, c.censor]);
               else if (c.mode === 'flag') items.push([c.flagPrefix + k, flagOf(val)]);
               continue;
@@ -244,8 +286,17 @@ export function deepRedact(c: CompiledRedaction, value: unknown): unknown {
         const items: unknown[] = [];
         onStack.add(src);
         stack.push(new Job(src, target, key, states, depth, EXIT_SET, items));
-        for (const val of src as Set<unknown>)
-          child(w, items as unknown as Slots, items.length, val, EMPTY_STATES, d);
+        // Elements have no key: `s[*]` and `**` reach them, as they would an array's.
+        const hit = isAnyKeyHit(states);
+        const next = stepAnyKey(states);
+        for (const val of src as Set<unknown>) {
+          if (hit) {
+            if (c.mode === 'censor') items.push(c.censor);
+            else if (c.mode === 'flag') items.push(flagOf(val));
+            continue;
+          }
+          child(w, items as unknown as Slots, items.length, val, next, d);
+        }
         continue;
       }
       if (src instanceof Error) {
@@ -255,18 +306,19 @@ export function deepRedact(c: CompiledRedaction, value: unknown): unknown {
         const stackText = src.stack;
         if (stackText !== undefined) err.stack = scrub === undefined ? stackText : scrub(stackText);
         put(target, key, err);
-        if (memoable) (memo ??= new Map()).set(src, err);
+        memo.set(states, src, err);
         onStack.add(src);
         stack.push(new Job(src, target, key, states, depth, EXIT, 0));
-        if ('cause' in src)
-          child(w, err as unknown as Slots, 'cause', src.cause, step(states, 'cause'), d);
-        copyKeys(w, src, err as unknown as Slots, Object.keys(src), states, d);
+        // `cause` is not enumerable: listed here so fields and paths apply to it as well.
+        const keys = Object.keys(src);
+        if ('cause' in src && !keys.includes('cause')) keys.unshift('cause');
+        copyKeys(w, src, err as unknown as Slots, keys, states, d);
         continue;
       }
       const keys = Object.keys(src);
       const out: Slots = {};
       put(target, key, out);
-      if (memoable) (memo ??= new Map()).set(src, out);
+      memo.set(states, src, out);
       onStack.add(src);
       stack.push(new Job(src, target, key, states, depth, EXIT, 0));
       copyKeys(w, src, out, keys, states, d);

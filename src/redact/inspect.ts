@@ -1,4 +1,4 @@
-import { isHit, step, type CompiledRedaction } from './compile.js';
+import { isHit, isPathHit, matchKey, step, type CompiledRedaction } from './compile.js';
 import type { PathNode } from './paths.js';
 import { mayContainSecret } from './text.js';
 
@@ -35,9 +35,9 @@ export function needsRedaction(c: CompiledRedaction, value: unknown): boolean {
       }
       if ('toJSON' in v) return true;
       for (const k of Object.keys(v)) {
-        const mk = c.caseInsensitive ? k.toLowerCase() : k;
+        const mk = matchKey(c, k);
         // Field names apply to object keys; array indices are reached by paths only.
-        if ((!isArray || states.length > 0) && isHit(c, states, mk)) return true;
+        if (isArray ? isPathHit(states, mk) : isHit(c, states, k, mk)) return true;
         if (k === '__proto__') return true;
         values.push((v as Record<string, unknown>)[k]);
         stateStack.push(step(states, mk));
@@ -62,7 +62,7 @@ function checkFlat(c: CompiledRedaction, value: object): boolean | undefined {
       if (!Object.hasOwn(value, k)) continue;
       const v = (value as Record<string, unknown>)[k];
       if (typeof v === 'object' && v !== null) return undefined;
-      if (k === '__proto__' || isHit(c, states, c.caseInsensitive ? k.toLowerCase() : k)) {
+      if (k === '__proto__' || isHit(c, states, k, matchKey(c, k))) {
         return true;
       }
       if (typeof v === 'string' && c.scrub !== undefined && mayContainSecret(v)) return true;

@@ -20,8 +20,8 @@ function safeStringify(c: CompiledRedaction, value: unknown): string {
 }
 
 /**
- * Compiles the options once (paths parsed into a trie, field names into a set) and returns a
- * redactor for hot paths. Paths are interpreted, never turned into code: no `Function`, no
+ * Compiles the options once (paths into a deterministic automaton, field names into a set,
+ * patterns copied) and returns a redactor for hot paths. Paths are interpreted, never turned into code: no `Function`, no
  * `eval`, so it runs under a strict CSP and with field lists that users influence.
  *
  * @example
@@ -34,7 +34,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
   redactor.stringify = c.pathsOnly
     ? (value: unknown): string => {
         try {
-          return toJson(redactSpine(c, c.rootStates, value));
+          return toJson(redactSpine(c, c.rootStates, value, 0));
         } catch {
           // LEAVE_FAST_PATH, a cycle, a BigInt, a throwing getter (whatever it throws): the
           // safe copy handles all of them.

@@ -1,9 +1,17 @@
-import { flagOf, isHit, step, type CompiledRedaction } from './compile.js';
+import { flagOf, isPathHit, step, type CompiledRedaction } from './compile.js';
 import { put } from './copy.js';
+import { normalizeKey } from './key-style.js';
 import type { PathNode } from './paths.js';
 
 /** Thrown to leave the fast path for the safe deep copy (one instance: no stack capture). */
 export const LEAVE_FAST_PATH = new Error('bulwark: value needs the safe redaction path');
+
+/**
+ * Recursion depth past which the fast path gives up. Only a `**` path keeps a state live this
+ * deep (other paths have at most 256 segments); a cycle under it would otherwise recurse until
+ * the stack overflows before the safe copy (iterative, cycle-aware) takes over.
+ */
+const MAX_SPINE_DEPTH = 1000;
 
 function plainEnough(v: object): boolean {
   const proto: unknown = Object.getPrototypeOf(v);
@@ -24,6 +32,7 @@ export function redactSpine(
   c: CompiledRedaction,
   states: readonly PathNode[],
   value: unknown,
+  depth: number,
 ): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const node = states[0];
@@ -31,18 +40,19 @@ export function redactSpine(
   if (!plainEnough(value)) throw LEAVE_FAST_PATH;
   if (Array.isArray(value)) {
     if (node.childKeys.length === 0 && node.wildcard !== undefined) {
-      return spineArray(c, node.wildcard, value);
+      return spineArray(c, node.wildcard, value, depth);
     }
-  } else if (node.leafOnly && c.mode === 'censor' && !c.caseInsensitive && c.fields.size === 0) {
+  } else if (node.leafOnly && c.mode === 'censor' && !c.caseInsensitive) {
     // The hot case: censor a few keys of one object. A shallow copy keeps every position.
     let out: Record<string, unknown> | undefined;
     for (const k of node.childKeys) {
       if (Object.hasOwn(value, k)) put((out ??= { ...value }), k, c.censor);
     }
     return out ?? value;
-  } else if (node.leafOnly && c.mode === 'flag' && !c.caseInsensitive && c.fields.size === 0) {
+  } else if (node.leafOnly && c.mode === 'flag' && !c.caseInsensitive) {
     return flagLeaves(c, node, value as Record<string, unknown>);
   }
+  if (depth > MAX_SPINE_DEPTH) throw LEAVE_FAST_PATH;
   const src = value as Record<string, unknown>;
   const all = node.wildcard !== undefined || c.caseInsensitive;
   const keys = all ? Object.keys(src) : node.childKeys;
@@ -51,15 +61,18 @@ export function redactSpine(
   let changedTo: unknown[] | undefined;
   for (const k of keys) {
     if (!all && !Object.hasOwn(src, k)) continue;
-    const mk = c.caseInsensitive ? k.toLowerCase() : k;
-    if (isHit(c, states, mk)) {
+    // Only paths are configured here (see CompiledRedaction.pathsOnly): no field lookups.
+    const mk = c.caseInsensitive ? normalizeKey(k) : k;
+    if (isPathHit(states, mk)) {
       (hits ??= []).push(k);
       continue;
     }
+    const before = src[k];
+    // Only an object can hold a key to redact (a `**` path reaches every value).
+    if (typeof before !== 'object' || before === null) continue;
     const next = step(states, mk);
     if (next.length === 0) continue;
-    const before = src[k];
-    const after = redactSpine(c, next, before);
+    const after = redactSpine(c, next, before, depth + 1);
     if (after !== before) {
       (changed ??= []).push(k);
       (changedTo ??= []).push(after);
@@ -104,7 +117,7 @@ function stripPrefix(c: CompiledRedaction, key: string): string {
  * An array under `[*]` with no index-specific path: every element gets the same treatment, so
  * the next state is looked up once instead of per index.
  */
-function spineArray(c: CompiledRedaction, next: PathNode, src: unknown[]): unknown {
+function spineArray(c: CompiledRedaction, next: PathNode, src: unknown[], depth: number): unknown {
   if (next.terminal) {
     if (c.mode === 'remove') return [];
     return src.map((v) => (c.mode === 'censor' ? c.censor : flagOf(v)));
@@ -113,7 +126,7 @@ function spineArray(c: CompiledRedaction, next: PathNode, src: unknown[]): unkno
   let out: unknown[] | undefined;
   for (let i = 0; i < src.length; i++) {
     const before = src[i];
-    const after = redactSpine(c, next.asStates, before);
+    const after = redactSpine(c, next.asStates, before, depth + 1);
     if (after !== before) (out ??= src.slice())[i] = after;
   }
   return out ?? src;

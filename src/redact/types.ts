@@ -14,14 +14,30 @@ export type CensorValue = string | number | boolean | null;
 /** Options for {@link redact} and {@link createRedactor}. */
 export interface RedactOptions {
   /**
-   * Key names redacted wherever they appear, at any depth. Default: `['token', 'secret']` when
-   * neither `fields` nor `paths` is given, otherwise none.
+   * Keys redacted wherever they appear, at any depth: exact names (`'token'`) or patterns
+   * (`/secret/i` matches `clientSecret` and `x-webhook-secret`). Fields name object and Map
+   * keys, never array indices (reach those with `paths`).
+   *
+   * A pattern is compiled once, copied without its `g` and `y` flags so that testing it keeps
+   * no state between keys. It is tested against each key as written and, with
+   * {@link RedactOptions.caseInsensitive}, also against the key's normalized form (lower case,
+   * no separators), so `/secret/` then matches `CLIENT_SECRET` and `/^api_key$/` still matches
+   * `api_key`. The keys come from the data being redacted: a pattern's running time on them
+   * is the caller's responsibility (avoid nested quantifiers such as `/(a+)+$/`).
+   *
+   * Default: `['token', 'secret']` when neither `fields` nor `paths` is given, otherwise none.
    */
-  readonly fields?: readonly string[];
+  readonly fields?: readonly (string | RegExp)[];
   /**
    * Paths from the root, in the syntax pino and fast-redact use: `gateway.token`,
    * `agents[*].token`, `*.secret`, `headers["x-api-key"]`, `list[0].key`. `*` matches any one
-   * key or array index. Default: none.
+   * key or array index. `**` (or `[**]`) matches any number of them, none included:
+   * `**.password` redacts `password` at the root and at every depth, `a.**.b` redacts `b`
+   * anywhere below `a` (`a.b` too), `agents[*].**.token` any `token` inside an agent. A path
+   * may not end with `**` (`a.**` would redact all of `a`: write `a`); creation throws a
+   * TypeError instead. A Map's string keys are keys like any other; a Set's elements and the
+   * values under a Map's other keys have no key to name, so only `*` and `**` reach them.
+   * Default: none.
    */
   readonly paths?: readonly string[];
   /** What happens to a matched field. Default: `'flag'`. */
@@ -30,7 +46,14 @@ export interface RedactOptions {
   readonly censor?: CensorValue;
   /** Prefix of the boolean key written in `'flag'` mode. Default: `'has_'`. */
   readonly flagPrefix?: string;
-  /** Match `fields` and path segments without regard to case (`Token`, `TOKEN`). Default: `false`. */
+  /**
+   * Match `fields` and path segments across case and naming style: keys are compared in lower
+   * case with the separators `_`, `-`, `.` and space removed, so `apiKey` also matches
+   * `api_key`, `API-KEY`, `ApiKey`, `apikey`, `Api.Key` and `api key` (one secret under the
+   * spellings of JS, SQL, headers and forms), while `apiKeys` and `api_keyring` stay distinct.
+   * Earlier versions folded case only. In `'flag'` mode the written key keeps its spelling
+   * (`has_api_key`). A field made of separators only (`'_'`) is rejected. Default: `false`.
+   */
   readonly caseInsensitive?: boolean;
   /**
    * Also pass every string value (and Error messages and stacks) through {@link redactText}, so a

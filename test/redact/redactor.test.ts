@@ -145,6 +145,10 @@ describe('fields and paths', () => {
     expect(() => createRedactor({ paths: [''] })).toThrow(/empty/);
     expect(() => createRedactor({ mode: 'mask' as 'flag' })).toThrow(/write 'flag', 'censor'/);
     expect(() => createRedactor({ fields: [''] })).toThrow(/key name/);
+    expect(() => createRedactor({ fields: [7 as unknown as string] })).toThrow(
+      /fields: 7 is not a key name or a RegExp; write names such as 'token' or patterns/,
+    );
+    expect(() => createRedactor({ paths: ['**'] })).toThrow(/ends with \*\*.*'\*\*\.token'/);
     expect(() => createRedactor({ maxDepth: 0 })).toThrow(/maxDepth/);
     expect(() => createRedactor({ censor: {} as string })).toThrow(/censor/);
     expect(() => createRedactor({ path: ['a'] } as never)).toThrow(/did you mean "paths"/);
