@@ -9,11 +9,12 @@ import {
   sanitizeField,
   wrapExternalData,
 } from 'bulwark';
+import { base62Token } from '../fixtures/tokens.js';
 import { fuzz, hostileString } from './settings.js';
 
 /** Credentials in the formats redactText knows, with a random body. */
 const credential = fc.oneof(
-  fc.stringMatching(/^[A-Za-z0-9]{36}$/).map((s) => `ghp_${s}`),
+  fc.stringMatching(/^[A-Za-z0-9]{30}$/).map((s) => base62Token('ghp_', s)),
   fc.stringMatching(/^[A-Za-z0-9]{24}$/).map((s) => `sk_live_${s}`),
   fc.stringMatching(/^[A-Za-z0-9]{32}$/).map((s) => `whsec_${s}`),
   fc.stringMatching(/^[A-Za-z0-9]{24}$/).map((s) => `xoxb-${s}`),

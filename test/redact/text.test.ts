@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createTextRedactor, redactText } from 'bulwark';
 import { adversarialMegabytes, BENIGN_TEXTS, SECRET_TEXTS } from '../fixtures/adversarial.js';
+import { ALNUM, base62Token, body } from '../fixtures/tokens.js';
+
+/** A GitHub token with a valid checksum (the pattern rejects a wrong one). */
+const ghp = base62Token('ghp_', body(ALNUM, 30));
 
 describe('redactText built-in patterns', () => {
   it.each(SECRET_TEXTS)('scrubs $name', ({ text, secret }) => {
@@ -19,7 +23,8 @@ describe('redactText built-in patterns', () => {
     expect(redactText('redis://user:pass@host:6379/0')).toBe('redis://user:***@host:6379/0');
     expect(redactText('Authorization: Bearer abc.def')).toBe('Authorization: [REDACTED]');
     expect(redactText('use Bearer abcdefghijkl now')).toBe('use Bearer [REDACTED] now');
-    expect(redactText(`ghp_${'a'.repeat(36)}.`)).toBe('ghp_[REDACTED].');
+    expect(redactText(`${ghp}.`)).toBe('ghp_[REDACTED].');
+    expect(redactText(`ghp_${'a'.repeat(36)}.`)).toBe(`ghp_${'a'.repeat(36)}.`); // bad checksum
     expect(redactText('sk_live_abcdefghijkl')).toBe('sk_live_[REDACTED]');
     expect(redactText('{"password":"x","a":1}')).toBe('{"password":"[REDACTED]","a":1}');
     expect(redactText('AKIAIOSFODNN7EXAMPLE')).toBe('AKIA[REDACTED]');
@@ -64,7 +69,7 @@ describe('linear time on adversarial 1 MB inputs', () => {
   });
 
   it('still finds a real secret after 1 MB of near-misses', () => {
-    const input = `${'eyJa.'.repeat(200_000)} token=LEAKlate ghp_${'b'.repeat(36)}`;
+    const input = `${'eyJa.'.repeat(200_000)} token=LEAKlate ${ghp}`;
     const out = redactText(input);
     expect(out).not.toContain('LEAK');
     expect(out.endsWith('ghp_[REDACTED]')).toBe(true);
