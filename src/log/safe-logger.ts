@@ -1,6 +1,10 @@
+import { hasRedactableHeaders, redactHeaderMembers } from '../redact/header-members.js';
+import type { HeaderRedactionOptions } from '../redact/header-names.js';
+import { createHeaderRedactor, type HeaderRedactor } from '../redact/headers.js';
 import { createRedactor } from '../redact/redactor.js';
 import { createTextRedactor, mayContainSecret } from '../redact/text.js';
 import type { RedactOptions } from '../redact/types.js';
+import { rejectUnknownOptions } from '../util/options.js';
 import { loggerKind } from './logger-kind.js';
 
 /** Key names censored in logged objects by default, matched case-insensitively at any depth. */
@@ -32,7 +36,18 @@ export interface SafeLoggerOptions {
    * (what pino users expect in logs), and string values are scrubbed like messages.
    */
   readonly redact?: RedactOptions;
+  /**
+   * How a member named `headers` (any case), at the top of a logged object or one level down
+   * (`{ headers }`, `{ req: { headers } }`, `{ res: { headers } }`), is redacted, on top of
+   * `redact`: header names such as `x-hub-signature-256` or `x-gitlab-token` are credentials
+   * that no field list anticipates, so they are matched by {@link redactHeaders}' rule instead.
+   * `false` turns this off. Default: `{}` ({@link DEFAULT_REDACTED_HEADERS}, censored as
+   * `'[REDACTED]'`).
+   */
+  readonly headers?: HeaderRedactionOptions | false;
 }
+
+const OPTION_KEYS: readonly string[] = ['redact', 'headers'];
 
 /** Method names treated as log calls (pino, winston, bunyan, console, syslog levels). */
 const LOG_METHODS = new Set([
@@ -58,7 +73,8 @@ type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
 
 /**
  * Wraps a pino-, winston- or console-shaped logger so that nothing it writes carries a secret:
- * every string argument passes through `redactText`, every object through `redact`, and child
+ * every string argument passes through `redactText`, every object through `redact` (and its
+ * `headers` members, at the top or one level down, through {@link redactHeaders}), and child
  * loggers (`child(bindings)`) are wrapped the same way, their bindings redacted too. Everything
  * else about the logger (levels, properties, other methods) is unchanged.
  *
@@ -73,6 +89,9 @@ type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
  * log.info({ headers: req.headers }, `fetching ${url}`); // authorization and ?token= scrubbed
  */
 export function createSafeLogger<T extends object>(logger: T, options: SafeLoggerOptions = {}): T {
+  rejectUnknownOptions('createSafeLogger', options, OPTION_KEYS);
+  const headers: HeaderRedactor | undefined =
+    options.headers === false ? undefined : createHeaderRedactor(options.headers);
   const redactor = createRedactor(
     options.redact ?? {
       fields: DEFAULT_LOG_FIELDS,
@@ -86,7 +105,12 @@ export function createSafeLogger<T extends object>(logger: T, options: SafeLogge
   const clean = (arg: unknown): unknown => {
     if (typeof arg === 'string') return mayContainSecret(arg) ? scrubText(arg) : arg;
     if (typeof arg !== 'object' || arg === null) return arg;
-    return redactor.needsRedaction(arg) ? redactor(arg) : arg;
+    if (headers === undefined) return redactor.needsRedaction(arg) ? redactor(arg) : arg;
+    if (!hasRedactableHeaders(headers, arg) && !redactor.needsRedaction(arg)) return arg;
+    // Header names are matched on the field redactor's copy, never on `arg`: the copy is plain
+    // data we own (getters, proxies and toJSON already resolved), so reassigning its `headers`
+    // members cannot touch the caller's object or run the caller's code a second time.
+    return redactHeaderMembers(headers, redactor(arg));
   };
   const cleanArgs = (args: unknown[]): unknown[] => {
     let out: unknown[] | undefined;

@@ -406,6 +406,52 @@ describe.each(variants)(
       }
     });
 
+    it.skipIf(skip)(
+      'ingest stores no credential header, whatever the sender names it',
+      async () => {
+        const admin = { ...user(s().tokens.admin), 'Content-Type': 'application/json' };
+        const hooks = `/api/v1/boards/${s().boardId}/webhooks`;
+        const secret = 'custom-header-secret';
+        const created = await h.request(hooks, {
+          method: 'POST',
+          headers: admin,
+          body: JSON.stringify({ description: 'acme', secret, signature_header: 'X-Acme-Sig' }),
+        });
+        expect(created.status).toBe(201);
+        const hookId = (JSON.parse(created.text) as { id: string }).id;
+        const body = JSON.stringify({ event: 'push' });
+        const res = await h.request(ingestPath(s().boardId, hookId), {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            ...signWebhook(body, secret, { scheme: 'mission-control', headerName: 'X-Acme-Sig' }),
+            'X-Gitlab-Token': 'glpat-stored-LEAK1',
+            'X-Shopify-Hmac-Sha256': 'stored-LEAK2',
+            'X-Hub-Signature-256': 'sha256=stored-LEAK3',
+            'X-Delivery-Trace': 'trace-7',
+          },
+          body,
+          ip: freshIp(),
+        });
+        expect(res.status).toBe(202);
+        const payloads = JSON.parse(
+          (await h.request(`${hooks}/${hookId}/payloads`, { headers: user(s().tokens.admin) }))
+            .text,
+        ) as { headers: Record<string, string> }[];
+        expect(payloads).toHaveLength(1);
+        const stored = payloads[0]?.headers;
+        expect(stored).toMatchObject({
+          'content-type': 'application/json',
+          'x-delivery-trace': 'trace-7',
+        });
+        for (const name of ['x-gitlab-token', 'x-shopify-hmac-sha256', 'x-hub-signature-256']) {
+          expect(stored).not.toHaveProperty(name);
+        }
+        expect(stored).not.toHaveProperty('x-acme-sig');
+        expect(JSON.stringify(payloads)).not.toContain('LEAK');
+      },
+    );
+
     it.skipIf(skip)('bad input is a 4xx with a detail, never a 500', async () => {
       const headers = { ...user(s().tokens.admin), 'Content-Type': 'application/json' };
       const bad = await h.request(`/api/v1/boards/${s().boardId}/tasks`, {

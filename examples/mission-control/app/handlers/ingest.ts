@@ -1,4 +1,5 @@
 import {
+  createHeaderRedactor,
   rateLimitError,
   readLimitedBody,
   sanitizeField,
@@ -11,26 +12,36 @@ import { newId } from '../ids.js';
 import type { Services } from '../services.js';
 import { clientKeyOf } from '../client.js';
 
-const SIGNATURE_HEADERS = new Set(['x-hub-signature-256', 'x-webhook-signature']);
+/**
+ * Credential headers never stored with a delivery: bulwark's defaults (authorization, cookies,
+ * and every name holding token, secret, signature, hmac, api-key, session, ...), plus the
+ * signature headers Mission Control itself verifies, named so the rule does not rest on the
+ * defaults alone. Compiled once; `'remove'` drops them rather than storing a placeholder.
+ */
+const withoutCredentials = createHeaderRedactor({
+  mode: 'remove',
+  names: ['x-hub-signature-256', 'x-webhook-signature'],
+});
 
 /**
  * The headers kept with a stored delivery: content-type, user-agent and x-* headers, minus
- * every signature header and authorization, so stored deliveries never hold a credential.
+ * every credential header and the webhook's own signature header, so stored deliveries never
+ * hold a credential. The custom header name differs per webhook, so it is dropped here by name
+ * rather than compiled into a redactor on every request.
  */
 function storedHeaders(
   req: AppRequest,
   customSignatureHeader: string | null,
 ): Record<string, string> {
   const custom = customSignatureHeader?.toLowerCase();
-  const out: Record<string, string> = {};
+  const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (typeof value !== 'string') continue;
-    const keep = name === 'content-type' || name === 'user-agent' || name.startsWith('x-');
-    if (!keep || SIGNATURE_HEADERS.has(name) || name === custom || name === 'authorization')
-      continue;
-    out[name] = value;
+    if (typeof value !== 'string' || name === custom) continue;
+    if (name === 'content-type' || name === 'user-agent' || name.startsWith('x-')) {
+      kept[name] = value;
+    }
   }
-  return out;
+  return withoutCredentials(kept);
 }
 
 function parsePayload(body: Buffer): unknown {
