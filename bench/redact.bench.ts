@@ -7,7 +7,14 @@
 import pinoRedact from '@pinojs/redact';
 import pino from 'pino';
 import fastRedact from 'fast-redact';
-import { createRedactor, createSafeLogger, redact, redactText, wrapExternalData } from 'bulwark';
+import {
+  createFence,
+  createRedactor,
+  createSafeLogger,
+  redact,
+  redactText,
+  wrapExternalData,
+} from 'bulwark';
 import {
   benchMode,
   formatRate,
@@ -129,6 +136,83 @@ tables.push({
   notes: ['Target: bulwark createRedactor().stringify faster than fast-redact.'],
 });
 
+// The matching features fast-redact lacks (`**`, key styles, patterns), beside fast-redact
+// given every concrete path that the feature saves writing out.
+const anyDepth = createRedactor({ paths: ['**.token'], mode: 'censor' });
+
+function styledObject(): Record<string, unknown> {
+  return {
+    id: 'f4c1a3e2-8b7d-4e19-9a55-0c2b7d1e6f30',
+    api_key: 'k_live_0123456789abcdef',
+    headers: { 'X-Api-Key': 'k_live_fedcba9876543210', accept: 'application/json' },
+    agents: Array.from({ length: 20 }, (_, i) => ({
+      id: `agent-${i}`,
+      name: `Agent ${i}`,
+      accessToken: `at_${i}_5f4e3d2c1b0a9f8e7d6c5b4a`,
+      status: i % 3 === 0 ? 'online' : 'offline',
+    })),
+    oauth: { access_token: 'at_root', 'Client-Secret': 'cs_0123456789', scope: 'read' },
+  };
+}
+const styled = styledObject();
+const STYLED_PATHS = [
+  'api_key',
+  'headers["X-Api-Key"]',
+  'agents[*].accessToken',
+  'oauth.access_token',
+  'oauth["Client-Secret"]',
+];
+const crossStyle = createRedactor({
+  fields: ['apiKey', 'x-api-key', 'accessToken', 'clientSecret'],
+  caseInsensitive: true,
+  mode: 'censor',
+});
+const byPattern = createRedactor({ fields: [/token|secret|key/i], mode: 'censor' });
+const frStyled = fastRedact({ paths: STYLED_PATHS, censor: '[REDACTED]' });
+const styledExpected = JSON.stringify(redact(styled, { paths: STYLED_PATHS, mode: 'censor' }));
+for (const [name, out, want] of [
+  ['bulwark **.token', anyDepth.stringify(obj), expected],
+  ['bulwark caseInsensitive fields', crossStyle.stringify(styled), styledExpected],
+  ['bulwark pattern fields', byPattern.stringify(styled), styledExpected],
+  ['fast-redact (styled paths)', frStyled(styled), styledExpected],
+] as const) {
+  if (out !== want) throw new Error(`${name} disagrees with redact(): ${JSON.stringify(out)}`);
+}
+const FR_EXPLICIT = 'fast-redact, the 3 paths written out (it cannot express **)';
+const globRows = await measure(
+  cases([
+    ['bulwark stringify, paths **.token (censor)', () => anyDepth.stringify(obj)],
+    ['bulwark stringify, the 3 paths written out (censor)', () => bulwarkCensor.stringify(obj)],
+    [FR_EXPLICIT, () => fr(obj)],
+  ]),
+  options,
+  progress,
+);
+tables.push(rateTable('Any depth: paths **.token on the gateway object', globRows, FR_EXPLICIT));
+const FR_SPELLINGS = 'fast-redact, the 5 spellings as paths';
+const styleRows = await measure(
+  cases([
+    [
+      'bulwark stringify, caseInsensitive fields apiKey, x-api-key, accessToken, clientSecret',
+      () => crossStyle.stringify(styled),
+    ],
+    [
+      'bulwark stringify, fields [one RegExp: token, secret or key]',
+      () => byPattern.stringify(styled),
+    ],
+    [FR_SPELLINGS, () => frStyled(styled)],
+  ]),
+  options,
+  progress,
+);
+tables.push(
+  rateTable(
+    'Key styles and patterns: 20 agents, secrets spelt api_key, X-Api-Key, accessToken, access_token, Client-Secret',
+    styleRows,
+    FR_SPELLINGS,
+  ),
+);
+
 // redactText throughput: a realistic log mix and a worst case of near-misses.
 const MB = 1 << 20;
 const logLine =
@@ -158,6 +242,11 @@ const fenceRows = await measure(
       'wrapExternalData, string, datamark + nonce',
       () => wrapExternalData(payload, { datamark: true, nonce: true }),
     ],
+    ['wrapExternalData, string, base64', () => wrapExternalData(payload, { encoding: 'base64' })],
+    [
+      'wrapExternalData, string, base64 + datamark + nonce',
+      () => wrapExternalData(payload, { encoding: 'base64', datamark: true, nonce: true }),
+    ],
   ]),
   slow,
   progress,
@@ -167,6 +256,34 @@ tables.push(
     `wrapExternalData throughput (${(payload.length / 1024).toFixed(0)} KB input)`,
     fenceRows,
     payload.length,
+  ),
+);
+
+// Field allow-lists on objects: per-call compilation against createFence, and the cost of the
+// full JSON rendering they replace. Throughput is per KB of the unfiltered JSON.
+const gateways = Array.from({ length: 40 }, gatewayObject);
+const gatewaysJson = JSON.stringify(gateways, null, 2).length;
+const ALLOWED = ['[*].name', '[*].agents[*].name', '[*].agents[*].status'];
+const allowFence = createFence({ allowedFields: ALLOWED });
+const allowBase64 = createFence({ allowedFields: ALLOWED, encoding: 'base64', nonce: true });
+const objectFenceRows = await measure(
+  cases([
+    ['wrapExternalData, object (all fields)', () => wrapExternalData(gateways)],
+    [
+      'wrapExternalData, object, allowedFields (compiled per call)',
+      () => wrapExternalData(gateways, { allowedFields: ALLOWED }),
+    ],
+    ['createFence({ allowedFields }), object', () => allowFence(gateways)],
+    ['createFence({ allowedFields, base64, nonce }), object', () => allowBase64(gateways)],
+  ]),
+  slow,
+  progress,
+);
+tables.push(
+  throughputTable(
+    `wrapExternalData on objects (40 gateways, ${(gatewaysJson / 1024).toFixed(0)} KB as JSON)`,
+    objectFenceRows,
+    gatewaysJson,
   ),
 );
 
