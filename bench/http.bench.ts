@@ -26,16 +26,20 @@ import { CORS_KINDS, CORS_OPTIONS, CORS_VARIANTS, corsProblems } from './http/co
 import type { CorsVariant, RequestKind } from './http/cors.js';
 import { FRAMEWORKS, VARIANTS } from './http/server.js';
 import type { Framework, Variant } from './http/server.js';
+import { medianInterval } from './lib/interval.js';
 import { benchMode, formatRate } from './lib/measure.js';
 import { emit } from './lib/report.js';
 import type { Bar, Chart, Table, Target } from './lib/report.js';
 
 const mode = benchMode();
+// maxRounds: the headers part goes on past `rounds` until the 95% interval of bulwark's
+// ratio to the floor is narrower than INTERVAL_GOAL, or says it could not get there.
 const PLAN = {
-  smoke: { rounds: 1, seconds: 0, amount: 200, warmupSeconds: 0, replicas: 1 },
-  quick: { rounds: 2, seconds: 1, amount: 0, warmupSeconds: 1, replicas: 1 },
-  full: { rounds: 10, seconds: 2, amount: 0, warmupSeconds: 2, replicas: 2 },
+  smoke: { rounds: 1, maxRounds: 1, seconds: 0, amount: 200, warmupSeconds: 0, replicas: 1 },
+  quick: { rounds: 2, maxRounds: 2, seconds: 1, amount: 0, warmupSeconds: 1, replicas: 1 },
+  full: { rounds: 10, maxRounds: 24, seconds: 2, amount: 0, warmupSeconds: 2, replicas: 2 },
 }[mode];
+const INTERVAL_GOAL = 0.05;
 const CONNECTIONS = 50;
 const LABELS: Record<Variant | CorsVariant, string> = {
   bare: 'bare',
@@ -101,7 +105,7 @@ const listArg = (name: string): string[] | undefined =>
 // --frameworks=fastify,koa measures some frameworks only; --parts=cors one part only.
 const onlyFrameworks = listArg('frameworks');
 const frameworks = FRAMEWORKS.filter((f) => onlyFrameworks?.includes(f) ?? true);
-const PARTS = ['headers', 'cors'] as const;
+const PARTS = ['headers', 'cors', 'alloc'] as const;
 const onlyParts = listArg('parts');
 const parts = PARTS.filter((p) => onlyParts?.includes(p) ?? true);
 if (parts.length === 0 || frameworks.length === 0)
@@ -122,22 +126,43 @@ function cpuMicros(pid: number | undefined): number {
 
 const serverScript = fileURLToPath(new URL('./http/server.ts', import.meta.url));
 
+/**
+ * Node flags of an allocation-probe server: `gc()` for a clean start, and a young generation
+ * (semi-spaces of 128 MB) that holds a whole sample, so no collection runs inside one.
+ */
+const ALLOC_FLAGS = ['--expose-gc', '--min-semi-space-size=128', '--max-semi-space-size=128'];
+
 async function startServer(
   framework: Framework,
   variant: Variant | CorsVariant,
   redisUrl: string,
+  alloc = false,
 ): Promise<Server> {
   // Started under taskset when pinning, so every thread the server ever creates is pinned
   // (taskset execs node: the pid is the server's own).
-  const args = [process.execPath, '--import', 'tsx', serverScript, framework, variant];
+  const args = [
+    process.execPath,
+    ...(alloc ? ALLOC_FLAGS : []),
+    '--import',
+    'tsx',
+    serverScript,
+    framework,
+    variant,
+  ];
   const command = PIN ? ['taskset', '-c', String(CORES - 1), ...args] : args;
   const child = spawn(command[0]!, command.slice(1), {
-    env: { ...process.env, REDIS_URL: redisUrl, NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      REDIS_URL: redisUrl,
+      NODE_ENV: 'production',
+      ...(alloc ? { BENCH_ALLOC: '1' } : {}),
+    },
+    stdio: ['ignore', 'pipe', 'inherit', alloc ? 'ipc' : 'ignore'],
   });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    // stdout is a pipe (stdio[1] above).
+    child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /listening (\d+)/.exec(out);
       if (match !== null) resolve(Number(match[1]));
@@ -264,6 +289,17 @@ class Samples {
     return median(this.ratios.get(name) ?? []);
   }
 
+  /** The 95% interval of the median ratio, as `0.91-0.97`. */
+  ratioInterval(name: string): string {
+    const [lo, hi] = medianInterval(this.ratios.get(name) ?? []);
+    return Number.isNaN(lo) ? '' : `${lo.toFixed(2)}-${hi.toFixed(2)}`;
+  }
+
+  ratioWidth(name: string): number {
+    const [lo, hi] = medianInterval(this.ratios.get(name) ?? []);
+    return hi - lo;
+  }
+
   ratioRange(name: string): string {
     const list = this.ratios.get(name) ?? [];
     return list.length === 0
@@ -289,20 +325,19 @@ class Samples {
   }
 }
 
-/** Records one complete round: every stack's ratio to `base` (and `peer`), rate and CPU. */
+/**
+ * Records one complete round: every stack's ratio to each reference stack of the same round
+ * (`refs`: the ratio's name and the stack it is taken to), for requests/s and CPU per request.
+ */
 function addRound<V extends string>(
   samples: ReadonlyMap<V, Samples>,
   measured: ReadonlyMap<V, Run>,
-  base: V,
-  peer?: V,
+  refs: Readonly<Record<string, V>>,
 ): void {
   for (const [v, run] of measured) {
     const s = samples.get(v)!;
-    for (const [name, other] of [
-      ['base', base],
-      ['peer', peer],
-    ] as const) {
-      const ref = other === undefined ? undefined : measured.get(other);
+    for (const [name, other] of Object.entries(refs)) {
+      const ref = measured.get(other);
       if (ref === undefined) continue;
       s.addRatio(name, run.rps / ref.rps);
       s.addRatio(`${name} cpu`, ref.cpu / run.cpu);
@@ -316,24 +351,32 @@ const hasCpu = (list: readonly Samples[]): boolean =>
 async function headersPart(
   f: Framework,
   servers: ReadonlyMap<string, Server>,
-): Promise<{ table: Table; bars: Bar[]; target: Target }> {
+): Promise<{ table: Table; bars: Bar[]; targets: Target[]; rounds: number }> {
   const server = (v: Variant, round: number): Server =>
     servers.get(`${f} ${v} ${round % PLAN.replicas}`)!;
   const samples = new Map<Variant, Samples>(VARIANTS.map((v) => [v, new Samples()]));
   if (PLAN.warmupSeconds > 0)
     for (let r = 0; r < PLAN.replicas; r++)
       for (const v of VARIANTS) await load(server(v, r), PLAN.warmupSeconds, 0);
-  for (let round = 1; round <= PLAN.rounds; round++) {
+  const ours = samples.get('bulwark-memory')!;
+  let round = 0;
+  // PLAN.rounds at least; then on, up to PLAN.maxRounds, while the interval of bulwark's ratio
+  // to the floor is wider than INTERVAL_GOAL: the run says how sure it is, not just a median.
+  while (
+    round < PLAN.rounds ||
+    (round < PLAN.maxRounds && ours.ratioWidth('floor') >= INTERVAL_GOAL)
+  ) {
+    round++;
     // The order rotates every round, so no stack always runs first (on a fresh client) or
     // right after the heaviest one; ratios are taken once the round is complete.
     const measured = new Map<Variant, Run>();
     for (const v of rotate(VARIANTS, round - 1)) {
-      process.stderr.write(`[http] ${NAMES[f]} round ${round}/${PLAN.rounds}  ${label(f, v)}\n`);
+      process.stderr.write(`[http] ${NAMES[f]} round ${round}/${PLAN.rounds}+  ${label(f, v)}\n`);
       const run = await load(server(v, round), PLAN.seconds, PLAN.amount);
       samples.get(v)!.runs.push(run);
       measured.set(v, run);
     }
-    addRound(samples, measured, 'bare');
+    addRound(samples, measured, { base: 'bare', floor: 'floor', peers: 'peers' });
   }
   const cpu = hasCpu([...samples.values()]);
   return {
@@ -345,7 +388,9 @@ async function headersPart(
         'range',
         'p99 ms',
         'x bare',
-        ...(cpu ? ['server CPU µs/req', 'x bare (CPU)'] : []),
+        'x floor',
+        'x floor, 95% interval',
+        ...(cpu ? ['server CPU µs/req', 'x bare (CPU)', 'x floor (CPU)'] : []),
       ],
       rows: VARIANTS.map((v) => {
         const s = samples.get(v)!;
@@ -355,15 +400,45 @@ async function headersPart(
           s.range,
           s.p99.toFixed(0),
           `${s.ratio('base').toFixed(2)}x`,
-          ...(cpu ? [s.cpu.toFixed(1), `${s.ratio('base cpu').toFixed(2)}x`] : []),
+          `${s.ratio('floor').toFixed(2)}x`,
+          s.ratioInterval('floor'),
+          ...(cpu
+            ? [
+                s.cpu.toFixed(1),
+                `${s.ratio('base cpu').toFixed(2)}x`,
+                `${s.ratio('floor cpu').toFixed(2)}x`,
+              ]
+            : []),
         ];
       }),
+      notes: [
+        ours.ratioWidth('floor') < INTERVAL_GOAL
+          ? `${round} rounds: the 95% interval of bulwark's ratio to the floor (${ours.ratioInterval('floor')}) is narrower than ${INTERVAL_GOAL}.`
+          : `${round} rounds: the 95% interval of bulwark's ratio to the floor (${ours.ratioInterval('floor')}) could not be narrowed below ${INTERVAL_GOAL} within ${PLAN.maxRounds} rounds on this machine.`,
+      ],
     },
-    target: {
-      label: `HTTP ${NAMES[f]}: bulwark headers + memory rate limit vs bare`,
-      ratio: samples.get('bulwark-memory')!.ratio('base'),
-      goal: 0.9,
-    },
+    targets: [
+      {
+        label: `HTTP ${NAMES[f]}: bulwark headers + memory rate limit vs floor`,
+        ratio: ours.ratio('floor'),
+        goal: 0.95,
+      },
+      {
+        label: `HTTP ${NAMES[f]}: bulwark headers + memory rate limit vs bare`,
+        ratio: ours.ratio('base'),
+        goal: 0.9,
+      },
+      ...(f === 'fastify'
+        ? [
+            {
+              label: `HTTP ${NAMES[f]}: bulwark headers + memory rate limit vs ${PEERS[f]}`,
+              ratio: ours.ratio('peers'),
+              goal: 2,
+            },
+          ]
+        : []),
+    ],
+    rounds: round,
     bars: VARIANTS.map((v) => ({
       label: `${NAMES[f]}: ${label(f, v)}`,
       value: samples.get(v)!.ratio('base'),
@@ -400,7 +475,7 @@ async function corsPart(
         samples.get(kind)!.get(v)!.runs.push(run);
         measured.set(v, run);
       }
-      addRound(samples.get(kind)!, measured, 'cors-bare', 'cors-peer');
+      addRound(samples.get(kind)!, measured, { base: 'cors-bare', peer: 'cors-peer' });
     }
   }
   // The same answers after the load as before it.
@@ -459,23 +534,88 @@ async function corsPart(
   return { tables, bars, targets };
 }
 
+/** Asks an allocation-probe server something over IPC and waits for its answer. */
+function ask(server: Server, message: string): Promise<unknown> {
+  return new Promise((resolve) => {
+    server.child.once('message', resolve);
+    server.child.send(message);
+  });
+}
+
+const ALLOC_PLAN = {
+  smoke: { requests: 200, samples: 1, warmup: 200 },
+  quick: { requests: 2_000, samples: 3, warmup: 5_000 },
+  full: { requests: 4_000, samples: 7, warmup: 20_000 },
+}[mode];
+
+/**
+ * Bytes of JavaScript heap each stack allocates per request, from a heap-delta loop: the
+ * server (its own process, nothing else running in it) collects garbage, serves a fixed
+ * number of requests with no collection in between, and reports how much its heap grew.
+ * Samples in which a collection ran are repeated (at most three times as many as needed).
+ */
+async function allocPart(f: Framework, redisUrl: string): Promise<Table> {
+  const rows: string[][] = [];
+  const perRequest = new Map<Variant, number>();
+  for (const v of VARIANTS) {
+    const server = await startServer(f, v, redisUrl, true);
+    try {
+      process.stderr.write(`[http] ${NAMES[f]} allocations  ${label(f, v)}\n`);
+      await load(server, 0, ALLOC_PLAN.warmup);
+      const bytes: number[] = [];
+      for (let tries = 0; bytes.length < ALLOC_PLAN.samples; tries++) {
+        if (tries >= ALLOC_PLAN.samples * 3)
+          throw new Error(`${NAMES[f]} ${label(f, v)}: a collection ran inside every sample`);
+        await ask(server, 'start');
+        await load(server, 0, ALLOC_PLAN.requests);
+        const { grown, collections } = (await ask(server, 'stop')) as {
+          grown: number;
+          collections: number;
+        };
+        if (collections === 0) bytes.push(grown / ALLOC_PLAN.requests);
+      }
+      perRequest.set(v, median(bytes));
+      rows.push([
+        label(f, v),
+        median(bytes).toFixed(0),
+        `${Math.min(...bytes).toFixed(0)}-${Math.max(...bytes).toFixed(0)}`,
+      ]);
+    } finally {
+      server.child.kill();
+    }
+  }
+  const floor = perRequest.get('floor') ?? 0;
+  const bare = perRequest.get('bare') ?? 0;
+  return {
+    title: `Heap allocated per request, ${NAMES[f]}: ${PLAIN_GET.title}`,
+    columns: ['stack', 'bytes/request', 'range', 'above bare', 'above the floor'],
+    rows: rows.map((r, i) => {
+      const b = perRequest.get(VARIANTS[i]!) ?? 0;
+      return [...r, (b - bare).toFixed(0), (b - floor).toFixed(0)];
+    }),
+  };
+}
+
 /** Adds `note` under the last table of a list. */
 function noteLast(tables: Table[], note: string): void {
   const last = tables[tables.length - 1];
-  if (last !== undefined) tables[tables.length - 1] = { ...last, notes: [note] };
+  if (last !== undefined)
+    tables[tables.length - 1] = { ...last, notes: [...(last.notes ?? []), note] };
 }
 
 async function main(): Promise<void> {
   const headers = parts.includes('headers');
   const cors = parts.includes('cors');
+  const alloc = parts.includes('alloc');
   let redis: RedisServer | undefined;
   let url = process.env.REDIS_URL ?? '';
-  if (url === '' && headers) {
+  if (url === '' && (headers || alloc)) {
     redis = await startRedisServer();
     url = redis.url;
   }
   const headerTables: Table[] = [];
   const corsTables: Table[] = [];
+  const allocTables: Table[] = [];
   const bars: Bar[] = [];
   const corsBars: Bar[] = [];
   const targets: Target[] = [];
@@ -496,7 +636,7 @@ async function main(): Promise<void> {
         const result = await headersPart(f, servers);
         headerTables.push(result.table);
         bars.push(...result.bars);
-        targets.push(result.target);
+        targets.push(...result.targets);
       }
     if (cors)
       for (const f of frameworks) {
@@ -505,14 +645,16 @@ async function main(): Promise<void> {
         corsBars.push(...result.bars);
         targets.push(...result.targets);
       }
+    // Last, and one server at a time: the probe servers are started only now.
+    if (alloc) for (const f of frameworks) allocTables.push(await allocPart(f, url));
   } finally {
     for (const s of servers.values()) s.child.kill();
     await redis?.stop();
   }
-  const processes = `Each server runs in its own process (${PLAN.replicas} per stack, used in alternate rounds)${PIN ? `, pinned to core ${CORES - 1}` : ''}; autocannon runs in the benchmark process${PIN ? ' on core 0' : ''}. Requests/s, p99 and server CPU per request are medians of ${PLAN.rounds} run(s)`;
+  const processes = `Each server runs in its own process (${PLAN.replicas} per stack, used in alternate rounds)${PIN ? `, pinned to core ${CORES - 1}` : ''}; autocannon runs in the benchmark process${PIN ? ' on core 0' : ''}. Requests/s, p99 and server CPU per request are medians of their runs (${PLAN.rounds} rounds, more for the headers part where its interval needs them: see the line under each table)`;
   noteLast(
     headerTables,
-    `${processes}; "x bare" is the median of the per-round ratios to the bare server measured in the same round, and "x bare (CPU)" the same for CPU time per request (bare's over the stack's: the throughput a saturated server would keep). Limits are far above what a run sends, so no request is rejected (a run with any non-2xx fails). Targets: bulwark headers + memory rate limit >= 0.9x bare on every framework.`,
+    `${processes}; "x bare" and "x floor" are the medians of the per-round ratios to the bare server and to the floor measured in the same round, "x floor, 95% interval" a distribution-free 95% confidence interval of that median (order statistics of the rounds), and the (CPU) columns the same for CPU time per request (the reference's over the stack's: the throughput a saturated server would keep). A full run adds rounds, up to ${PLAN.maxRounds}, until the interval of bulwark's ratio to the floor is narrower than ${INTERVAL_GOAL}. Limits are far above what a run sends, so no request is rejected (a run with any non-2xx fails). Targets: bulwark headers + memory rate limit >= 0.95x the floor and >= 0.9x bare on every framework, and >= 2x the peers' stack on Fastify.`,
   );
   noteLast(
     corsTables,
@@ -540,7 +682,16 @@ async function main(): Promise<void> {
         ]
       : []),
   ];
-  emit({ group: 'HTTP', tables: [...headerTables, ...corsTables], charts, targets });
+  noteLast(
+    allocTables,
+    `Each stack in its own server process${PIN ? ` pinned to core ${CORES - 1}` : ''}, run with --expose-gc and 128 MB semi-spaces, warmed up with ${ALLOC_PLAN.warmup} requests; then, ${ALLOC_PLAN.samples} time(s), the server collects garbage, serves ${ALLOC_PLAN.requests} requests (autocannon, ${CONNECTIONS} connections) with no collection in between (a sample with one is repeated), and reports its heap growth. bytes/request is the median sample, range the lowest and highest. JavaScript heap only: socket buffers and other native memory are not counted.`,
+  );
+  emit({
+    group: 'HTTP',
+    tables: [...headerTables, ...corsTables, ...allocTables],
+    charts,
+    targets,
+  });
 }
 
 await main();

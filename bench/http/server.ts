@@ -212,8 +212,44 @@ async function fastify(variant: AnyVariant): Promise<number> {
   return typeof address === 'object' && address !== null ? address.port : 0;
 }
 
+/**
+ * BENCH_ALLOC=1 (with --expose-gc and a young generation large enough for a sample): answers
+ * the benchmark over IPC. `start` collects garbage and notes the heap; `stop` answers the heap
+ * growth since, and how many collections ran in between (a sample with one is discarded: the
+ * growth would undercount). Nothing else runs in the process, so the growth is what serving
+ * the requests allocated.
+ */
+async function allocationProbe(): Promise<void> {
+  const { getHeapStatistics } = await import('node:v8');
+  const { PerformanceObserver } = await import('node:perf_hooks');
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (collect === undefined) throw new Error('BENCH_ALLOC=1 needs node --expose-gc');
+  let collections = 0;
+  new PerformanceObserver((list) => {
+    collections += list.getEntries().length;
+  }).observe({ entryTypes: ['gc'] });
+  let heap = 0;
+  let seen = 0;
+  process.on('message', (message: unknown) => {
+    if (message === 'start') {
+      collect();
+      // The observer reports collections a little later, on a timer of its own: let the forced
+      // collection's entry arrive before counting from it.
+      setTimeout(() => {
+        seen = collections;
+        heap = getHeapStatistics().used_heap_size;
+        process.send?.('ready');
+      }, 50);
+    } else if (message === 'stop') {
+      const grown = getHeapStatistics().used_heap_size - heap;
+      setTimeout(() => process.send?.({ grown, collections: collections - seen }), 50);
+    }
+  });
+}
+
 async function main(): Promise<void> {
   const [framework, variant] = process.argv.slice(2) as [Framework, AnyVariant];
+  if (process.env.BENCH_ALLOC === '1') await allocationProbe();
   const variants: readonly AnyVariant[] = [...VARIANTS, ...CORS_VARIANTS];
   if (!FRAMEWORKS.includes(framework) || !variants.includes(variant))
     throw new Error(`usage: server.ts <${FRAMEWORKS.join('|')}> <${variants.join('|')}>`);
