@@ -37,8 +37,9 @@ export interface SafeLoggerOptions {
    */
   readonly redact?: RedactOptions;
   /**
-   * How a member named `headers` (any case), at the top of a logged object or one level down
-   * (`{ headers }`, `{ req: { headers } }`, `{ res: { headers } }`), is redacted, on top of
+   * How a member named `headers` (any case), at the top of a logged object or up to two levels
+   * down (`{ headers }`, `{ req: { headers } }`, `{ err: { config: { headers } } }` for an HTTP
+   * client's error), is redacted, on top of
    * `redact`: header names such as `x-hub-signature-256` or `x-gitlab-token` are credentials
    * that no field list anticipates, so they are matched by {@link redactHeaders}' rule instead.
    * `false` turns this off. Default: `{}` ({@link DEFAULT_REDACTED_HEADERS}, censored as
@@ -74,7 +75,7 @@ type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
 /**
  * Wraps a pino-, winston- or console-shaped logger so that nothing it writes carries a secret:
  * every string argument passes through `redactText`, every object through `redact` (and its
- * `headers` members, at the top or one level down, through {@link redactHeaders}), and child
+ * `headers` members, down to two levels, through {@link redactHeaders}), and child
  * loggers (`child(bindings)`) are wrapped the same way, their bindings redacted too. Everything
  * else about the logger (levels, properties, other methods) is unchanged.
  *

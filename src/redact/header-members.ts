@@ -1,10 +1,14 @@
 import type { HeaderRedactor } from './headers.js';
 
 /**
- * The `headers` members of a logged object: `{ headers }` at the top, and one level down
- * (`{ req: { headers } }`, `{ res: { headers } }`, an error's `response.headers`), where
- * loggers and HTTP clients put them. Deeper ones are left to field redaction.
+ * The `headers` members of a logged object: `{ headers }` at the top, one level down
+ * (`{ req: { headers } }`, `{ res: { headers } }`), and two levels down, where an HTTP client's
+ * error sits inside pino's `{ err }` (`err.config.headers`, `err.response.headers`, which carry
+ * the request's own credentials). Deeper ones are left to field redaction.
  */
+
+/** How many objects down from the logged one a `headers` member is looked for. */
+const HOLDER_DEPTH = 2;
 
 type Slots = Record<string, unknown>;
 
@@ -27,27 +31,27 @@ function hasMembers(value: unknown): value is Slots {
 }
 
 /**
- * Read-only, allocation-free: does `value` hold a `headers` member, at the top or one level
- * down, with a header the redactor censors? Own enumerable keys only, as the copy sees them.
+ * Read-only, allocation-free: does `value` hold a `headers` member, down to HOLDER_DEPTH,
+ * with a header the redactor censors? Own enumerable keys only, as the copy sees them.
  */
 export function hasRedactableHeaders(redactor: HeaderRedactor, value: object): boolean {
   try {
-    if (!hasMembers(value)) return false;
-    for (const key in value) {
-      if (!Object.hasOwn(value, key)) continue;
-      const member = value[key];
-      if (isHeadersKey(key)) {
-        if (redactor.needsRedaction(member)) return true;
-      } else if (hasMembers(member)) {
-        for (const inner in member) {
-          if (Object.hasOwn(member, inner) && isHeadersKey(inner)) {
-            if (redactor.needsRedaction(member[inner])) return true;
-          }
-        }
-      }
-    }
+    return holdsRedactable(redactor, value, HOLDER_DEPTH);
   } catch {
     return true; // a throwing proxy or getter: let the safe copy deal with it
+  }
+}
+
+function holdsRedactable(redactor: HeaderRedactor, value: unknown, depth: number): boolean {
+  if (!hasMembers(value)) return false;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const member = value[key];
+    if (isHeadersKey(key)) {
+      if (redactor.needsRedaction(member)) return true;
+    } else if (depth > 0 && holdsRedactable(redactor, member, depth - 1)) {
+      return true;
+    }
   }
   return false;
 }
@@ -60,21 +64,19 @@ function isMemberHolder(value: unknown): value is Slots {
 }
 
 /**
- * Replaces every `headers` member (top level and one level down) of `copy` with its redacted
+ * Replaces every `headers` member (down to HOLDER_DEPTH) of `copy` with its redacted
  * copy. `copy` must be a fresh deep copy the caller owns (the field redactor's output): its
  * members are reassigned in place, which is why it must never be the caller's own object.
  */
 export function redactHeaderMembers(redactor: HeaderRedactor, copy: unknown): unknown {
-  if (!isMemberHolder(copy)) return copy;
-  for (const key of Object.keys(copy)) {
-    const member = copy[key];
-    if (isHeadersKey(key)) {
-      copy[key] = redactor(member);
-    } else if (isMemberHolder(member)) {
-      for (const inner of Object.keys(member)) {
-        if (isHeadersKey(inner)) member[inner] = redactor(member[inner]);
-      }
-    }
-  }
+  replaceMembers(redactor, copy, HOLDER_DEPTH);
   return copy;
+}
+
+function replaceMembers(redactor: HeaderRedactor, copy: unknown, depth: number): void {
+  if (!isMemberHolder(copy)) return;
+  for (const key of Object.keys(copy)) {
+    if (isHeadersKey(key)) copy[key] = redactor(copy[key]);
+    else if (depth > 0) replaceMembers(redactor, copy[key], depth - 1);
+  }
 }

@@ -105,6 +105,29 @@ describe('createSafeLogger: headers members', () => {
     expect(wrapped).toMatchObject({ headers: { 'x-hub-signature-256': R }, msg: 'wrapped' });
   });
 
+  it("censors an HTTP client error's headers inside pino's { err } (two levels down)", () => {
+    const { log, out } = pinoLogger();
+    const err = Object.assign(new Error('request failed'), {
+      config: { headers: { 'x-gitlab-token': 'LEAK11', accept: 'application/json' } },
+      response: { status: 401, headers: { 'x-amz-security-token': 'LEAK12' } },
+    });
+    const logged = { err };
+    log.error(logged, 'upstream refused');
+    const [line] = out.lines();
+    expect(JSON.stringify(line)).not.toContain('LEAK');
+    expect(line).toMatchObject({
+      err: {
+        config: { headers: { 'x-gitlab-token': R, accept: 'application/json' } },
+        response: { headers: { 'x-amz-security-token': R } },
+      },
+      msg: 'upstream refused',
+    });
+    // Three levels down is left to field redaction: the walk stays bounded.
+    log.info({ a: { b: { c: { headers: { 'x-gitlab-token': 'deep' } } } } });
+    expect(JSON.stringify(out.lines()[1])).toContain('deep');
+    expect(err.config.headers['x-gitlab-token']).toBe('LEAK11');
+  });
+
   it('censors child bindings that carry headers', () => {
     const { log, out } = pinoLogger();
     log.child({ req: { headers: { 'x-gitlab-token': 'LEAK11' } } }).info('child');
