@@ -371,7 +371,9 @@ async function headersPart(
     // right after the heaviest one; ratios are taken once the round is complete.
     const measured = new Map<Variant, Run>();
     for (const v of rotate(VARIANTS, round - 1)) {
-      process.stderr.write(`[http] ${NAMES[f]} round ${round}/${PLAN.rounds}+  ${label(f, v)}\n`);
+      process.stderr.write(
+        `[http] ${NAMES[f]} round ${round}/${round <= PLAN.rounds ? PLAN.rounds : PLAN.maxRounds}  ${label(f, v)}\n`,
+      );
       const run = await load(server(v, round), PLAN.seconds, PLAN.amount);
       samples.get(v)!.runs.push(run);
       measured.set(v, run);

@@ -69,6 +69,9 @@ describe.skipIf(noRedis)('npm run bench -- --smoke', () => {
       '### CORS, Koa 3: preflight',
       '### CORS, Fastify 5: simple GET',
       '### CORS, Fastify 5: preflight',
+      '### Heap allocated per request, Express 5',
+      '### Heap allocated per request, Koa 3',
+      '### Heap allocated per request, Fastify 5',
     ])
       expect(doc).toContain(heading);
     for (const row of [
@@ -83,6 +86,9 @@ describe.skipIf(noRedis)('npm run bench -- --smoke', () => {
       '| bulwark headers + rate limit (Redis)',
       '| bulwark sliding-window, auto-pipelining client',
       '| HTTP Fastify 5: bulwark headers + memory rate limit vs bare',
+      '| HTTP Koa 3: bulwark headers + memory rate limit vs floor',
+      '| HTTP Fastify 5: bulwark headers + memory rate limit vs @fastify/helmet + @fastify/rate-limit',
+      '| createRedactor().stringify vs @pinojs/redact (gateway object)',
       '| bare (no CORS)',
       '| bulwark cors',
       '| cors (expressjs/cors)',
