@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtEnv, ensureBuilt } from './lib/built.js';
 import { benchMode } from './lib/measure.js';
 import { markdownTable } from './lib/report.js';
 import type { GroupReport, Target } from './lib/report.js';
@@ -63,6 +64,7 @@ function runGroup(group: string, jsonFile: string): Promise<GroupReport> {
     // Tables go to the child's stdout (dropped: they are in RESULTS.md); progress to stderr.
     const child = spawn(process.execPath, args, {
       cwd: root,
+      env: builtEnv(),
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     child.once('error', reject);
@@ -148,6 +150,7 @@ function machine(): string[] {
 }
 
 async function main(): Promise<void> {
+  ensureBuilt();
   const started = Date.now();
   const header = machine();
   const scratch = mkdtempSync(join(tmpdir(), 'bulwark-bench-'));
