@@ -1,3 +1,4 @@
+import { sharedMarks } from '../util/shared-marks.js';
 import type { CompiledSecurityHeaders } from './build.js';
 
 /**
@@ -8,12 +9,15 @@ export interface HeaderAccess<T> {
   get(target: T, name: string): unknown;
   set(target: T, name: string, value: string): void;
   remove(target: T, name: string): void;
+  /**
+   * The framework keeps header names in lower case (Fastify): names are passed to `get`,
+   * `set` and `remove` already lowered. Default: `false` (names as compiled).
+   */
+  readonly lowerCase?: boolean;
 }
 
-const kApplied = Symbol.for('bulwark.securityHeaders.applied');
-interface Marked {
-  [kApplied]?: CompiledSecurityHeaders;
-}
+// Which compiled headers a response was given, for the layer that comes after.
+const applied = sharedMarks<CompiledSecurityHeaders>('bulwark.securityHeaders.applied');
 
 /**
  * Writes the compiled headers onto a response without overwriting what the application set
@@ -26,8 +30,11 @@ export function applySecurityHeaders<T extends object>(
   access: HeaderAccess<T>,
   compiled: CompiledSecurityHeaders,
 ): void {
-  const previous = (target as Marked)[kApplied];
-  for (const [name, value] of compiled.entries) {
+  const earlier = applied.get(target);
+  const lower = access.lowerCase === true;
+  const now = lower ? compiled.lower : compiled;
+  const previous = earlier === undefined ? undefined : lower ? earlier.lower : earlier;
+  for (const [name, value] of now.entries) {
     const current = access.get(target, name);
     if (current === undefined || current === previous?.headers[name]) {
       access.set(target, name, value);
@@ -35,17 +42,17 @@ export function applySecurityHeaders<T extends object>(
   }
   if (previous !== undefined) {
     for (const [name, value] of previous.entries) {
-      if (compiled.headers[name] === undefined && access.get(target, name) === value) {
+      if (now.headers[name] === undefined && access.get(target, name) === value) {
         access.remove(target, name);
       }
     }
   }
-  (target as Marked)[kApplied] = compiled;
+  applied.set(target, compiled);
 }
 
 /** Whether `applySecurityHeaders` has written to this response (or reply) already. */
 export function hasSecurityHeaders(target: object): boolean {
-  return (target as Marked)[kApplied] !== undefined;
+  return applied.has(target);
 }
 
 /** The headers a response should carry after `applySecurityHeaders`, for frameworks that clear headers on errors (Koa): the error's own headers win. */
@@ -53,9 +60,9 @@ export function securityHeadersForError(
   target: object,
   errorHeaders: Readonly<Record<string, unknown>> | undefined,
 ): Record<string, unknown> | undefined {
-  const applied = (target as Marked)[kApplied];
-  if (applied === undefined) return undefined;
-  const out: Record<string, unknown> = { ...applied.headers };
+  const compiled = applied.get(target);
+  if (compiled === undefined) return undefined;
+  const out: Record<string, unknown> = { ...compiled.headers };
   if (errorHeaders !== undefined) {
     for (const [k, v] of Object.entries(errorHeaders)) {
       for (const name of Object.keys(out))

@@ -38,12 +38,32 @@ export interface CompiledSecurityHeaders {
   readonly headers: Readonly<Record<string, string>>;
   /** The same headers as pairs, in response order. */
   readonly entries: readonly (readonly [name: string, value: string])[];
+  /**
+   * The same as `headers` and `entries` with lower-case names, for frameworks that store
+   * names in lower case (Fastify): lowering them here, once, spares a new string per header
+   * on every request.
+   */
+  readonly lower: {
+    readonly headers: Readonly<Record<string, string>>;
+    readonly entries: readonly (readonly [name: string, value: string])[];
+  };
 }
 
-const NONE: CompiledSecurityHeaders = Object.freeze({
-  headers: Object.freeze({}),
-  entries: Object.freeze([]),
-});
+const EMPTY = Object.freeze({ headers: Object.freeze({}), entries: Object.freeze([]) });
+const NONE: CompiledSecurityHeaders = Object.freeze({ ...EMPTY, lower: EMPTY });
+
+function compiledFrom(headers: Record<string, string>): CompiledSecurityHeaders {
+  const entries = Object.entries(headers);
+  const lowerEntries = entries.map(([name, value]) => [name.toLowerCase(), value] as const);
+  return Object.freeze({
+    headers: Object.freeze(headers),
+    entries: Object.freeze(entries),
+    lower: Object.freeze({
+      headers: Object.freeze(Object.fromEntries(lowerEntries)),
+      entries: Object.freeze(lowerEntries),
+    }),
+  });
+}
 
 /**
  * Validates `options` and computes every header value once. Throws a `TypeError` that names
@@ -104,7 +124,7 @@ export function compileSecurityHeaders(
     }
     headers[name] = checkFieldValue(name, setting);
   }
-  return { headers: Object.freeze(headers), entries: Object.freeze(Object.entries(headers)) };
+  return compiledFrom(headers);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { BulwarkError } from '../errors.js';
 import type { LoggerLike } from '../log/logger-kind.js';
 import { isPromise } from '../util/maybe-promise.js';
+import { sharedMarks } from '../util/shared-marks.js';
 import type { MaybePromise } from '../util/maybe-promise.js';
 import { compileClientIp } from './client-ip.js';
 import type { ClientAddressInput, ProxyHeader } from './client-ip.js';
@@ -57,20 +58,18 @@ export interface RateLimitOutcome {
  */
 export type RateLimitCheck<Req> = (request: Req) => MaybePromise<RateLimitOutcome | undefined>;
 
-// What was counted for one request, kept on the request itself (Node's IncomingMessage): a
+// What was counted for one request, keyed by the request itself (Node's IncomingMessage): a
 // limiter mounted twice (globally and again on a route, or one middleware used in two
-// places) sees the request twice, and must count it once. Symbol.for, so every copy of
-// bulwark in a process agrees.
-const kCounted = Symbol.for('bulwark.rateLimit.counted');
+// places) sees the request twice, and must count it once. Shared by every copy of bulwark in
+// a process.
 interface Counted {
   readonly id: object;
   readonly key: string;
   readonly outcome: RateLimitOutcome;
   readonly next: Counted | undefined;
 }
-interface Carrier {
-  [kCounted]?: Counted;
-}
+
+const counted = sharedMarks<Counted>('bulwark.rateLimit.counted');
 
 function isLimiter(value: RateLimiter | RateLimiterOptions): value is RateLimiter {
   return typeof (value as Partial<RateLimiter>).decide === 'function';
@@ -137,24 +136,25 @@ export function compileRateLimit<Req>(
     return { headers, error: d.allowed ? undefined : rateLimitError(d, headers) };
   };
   const id = countIdentity(limiter);
+  const remember = (on: object, k: string, d: RateLimitDecision): RateLimitOutcome => {
+    const o = outcome(d);
+    counted.set(on, { id, key: k, outcome: o, next: counted.get(on) });
+    return o;
+  };
   const decideOnce = (request: Req, k: string): MaybePromise<RateLimitOutcome> => {
     if (carrier === undefined) {
       const d = limiter.decide(k);
       return isPromise(d) ? d.then(outcome) : outcome(d);
     }
-    const on = carrier(request) as Carrier;
-    const earlier = on[kCounted];
+    const on = carrier(request);
+    const earlier = counted.get(on);
     // Counted already by this limit under this key: the same answer, nothing counted again.
     for (let c = earlier; c !== undefined; c = c.next) {
       if (c.id === id && c.key === k) return c.outcome;
     }
-    const remember = (d: RateLimitDecision): RateLimitOutcome => {
-      const o = outcome(d);
-      on[kCounted] = { id, key: k, outcome: o, next: on[kCounted] };
-      return o;
-    };
     const d = limiter.decide(k);
-    return isPromise(d) ? d.then(remember) : remember(d);
+    // No closure on the synchronous path: a memory store's request allocates only its answer.
+    return isPromise(d) ? d.then((late) => remember(on, k, late)) : remember(on, k, d);
   };
 
   // The common case (client IP, nothing skipped): no promise at all on a memory store.
