@@ -19,3 +19,5 @@ export { rateLimit } from './express/rate-limit.js';
 export type { ExpressRateLimitOptions } from './express/rate-limit.js';
 export { cors } from './express/cors.js';
 export type { ExpressCorsOptions } from './express/cors.js';
+export { protect } from './express/protect.js';
+export type { ExpressProtectOptions } from './express/protect.js';

@@ -26,3 +26,5 @@ export type {
 } from './fastify/rate-limit.js';
 export { cors } from './fastify/cors.js';
 export type { FastifyCorsOptions, FastifyCorsRouteOptions } from './fastify/cors.js';
+export { protect } from './fastify/protect.js';
+export type { FastifyProtectOptions } from './fastify/protect.js';

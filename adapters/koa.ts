@@ -16,3 +16,5 @@ export { rateLimit } from './koa/rate-limit.js';
 export type { KoaRateLimitOptions } from './koa/rate-limit.js';
 export { cors } from './koa/cors.js';
 export type { KoaCorsOptions } from './koa/cors.js';
+export { protect } from './koa/protect.js';
+export type { KoaProtectOptions } from './koa/protect.js';

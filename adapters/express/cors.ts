@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { compileCors, isPromise, mergeVary } from 'bulwark';
-import type { CorsOptions, CorsOutcome } from 'bulwark';
+import type { CorsOptions, CorsOutcome, MaybePromise } from 'bulwark';
 import { setNodeHeaders } from '../shared/node-headers.js';
 
 /** Options for the Express `cors` middleware. */
@@ -26,15 +26,28 @@ function apply(outcome: CorsOutcome, res: Response): boolean {
  * limits. Mount it right after `securityHeaders()`, before everything else.
  */
 export function cors(options: ExpressCorsOptions): RequestHandler {
-  const policy = compileCors(options);
+  const step = corsStep(options);
   return (req, res, next) => {
-    const outcome = policy.decide(req, req);
-    if (!isPromise(outcome)) {
-      if (!apply(outcome, res)) next();
-      return;
+    const answered = step(req, res);
+    if (answered === false) next();
+    else if (answered !== true) {
+      answered.then((a) => {
+        if (!a) next();
+      }, next);
     }
-    outcome.then((o) => {
-      if (!apply(o, res)) next();
-    }, next);
+  };
+}
+
+/**
+ * The per-request work of {@link cors}, compiled once (`protect` runs it too): true when the
+ * request was answered here (a preflight), as a promise when the origin check is asynchronous.
+ */
+export function corsStep(
+  options: ExpressCorsOptions,
+): (req: Request, res: Response) => MaybePromise<boolean> {
+  const policy = compileCors(options);
+  return (req, res) => {
+    const outcome = policy.decide(req, req);
+    return isPromise(outcome) ? outcome.then((o) => apply(o, res)) : apply(outcome, res);
   };
 }

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { applySecurityHeaders, compileSecurityHeaders } from 'bulwark';
 import type { SecurityHeadersOptions } from 'bulwark';
 import { nodeResponseHeaders } from '../shared/node-headers.js';
@@ -19,6 +19,17 @@ export interface ExpressSecurityHeadersOptions extends SecurityHeadersOptions {
 export function securityHeaders(
   options: ExpressSecurityHeadersOptions | false = {},
 ): RequestHandler {
+  const apply = headersStep(options);
+  return (_req, res, next) => {
+    apply(res);
+    next();
+  };
+}
+
+/** The per-response work of {@link securityHeaders}, compiled once; `protect` runs it too. */
+export function headersStep(
+  options: ExpressSecurityHeadersOptions | false,
+): (res: Response) => void {
   let removePoweredBy = false;
   let headerOptions: SecurityHeadersOptions | false = false;
   if (options !== false) {
@@ -27,9 +38,8 @@ export function securityHeaders(
     headerOptions = rest;
   }
   const compiled = compileSecurityHeaders(headerOptions);
-  return (_req, res, next) => {
+  return (res) => {
     if (removePoweredBy) res.removeHeader('X-Powered-By');
     applySecurityHeaders(res, nodeResponseHeaders, compiled);
-    next();
   };
 }

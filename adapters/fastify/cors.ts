@@ -7,7 +7,7 @@ import type {
 } from 'fastify';
 import fp from 'fastify-plugin';
 import { compileCors, isPromise, mergeVary } from 'bulwark';
-import type { CorsOptions, CorsOutcome, CorsPolicy } from 'bulwark';
+import type { CorsOptions, CorsOutcome, CorsPolicy, MaybePromise } from 'bulwark';
 import { checkedPlugin, scopeSettings } from './route-settings.js';
 import type { SettingsLookup } from './route-settings.js';
 import { applyScopeSecurityHeaders } from './security-headers.js';
@@ -108,7 +108,20 @@ function isPreflight(request: FastifyRequest): boolean {
   );
 }
 
-const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, done) => {
+/**
+ * Compiles the plugin's options for the scope, adds the OPTIONS routes preflights need, and
+ * returns the per-request work of its hook: true when the request was answered here (a
+ * preflight), as a promise when the origin check is asynchronous. `protect` runs it too,
+ * passing the route config it has read once for all its parts.
+ */
+export function corsSetup(
+  fastify: FastifyInstance,
+  options: FastifyCorsOptions,
+): (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  config?: FastifyContextConfig,
+) => MaybePromise<boolean> {
   const { global = true, ...base } = options;
   const compile = (own: FastifyCorsRouteOptions): Policy =>
     compileCors<FastifyRequest>({ ...base, ...own });
@@ -151,8 +164,10 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
     for (const method of methods) table.set(method.toUpperCase(), own);
   });
   /** The policy for a request; for a preflight, the one of the route it asks about. */
-  const choose = (request: FastifyRequest): Policy | undefined => {
-    const config = request.routeOptions.config;
+  const choose = (
+    request: FastifyRequest,
+    config: FastifyContextConfig = request.routeOptions.config,
+  ): Policy | undefined => {
     if (isPreflight(request)) {
       const table = (config as unknown as WithPreflights)[kPreflights];
       if (table !== undefined) {
@@ -165,27 +180,6 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
     }
     return policyFor(request, config);
   };
-  // onRequest, as @fastify/cors does: a preflight is answered before any later hook runs.
-  fastify.addHook('onRequest', (request, reply, next) => {
-    const policy = choose(request);
-    if (policy === undefined) {
-      next();
-      return;
-    }
-    const outcome = policy.decide(request.raw, request);
-    if (!isPromise(outcome)) {
-      if (!apply(outcome, request, reply)) next();
-      return;
-    }
-    outcome.then(
-      (o) => {
-        if (!apply(o, request, reply)) next();
-      },
-      (error: unknown) => {
-        next(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
   if (global) {
     // A preflight names a path that usually has no OPTIONS route: this catch-all brings it
     // into the scope (a scope with a prefix does not own the app's 404 handler), where the
@@ -205,6 +199,33 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
       );
     }
   }
+  return (request, reply, config) => {
+    const policy = choose(request, config);
+    if (policy === undefined) return false;
+    const outcome = policy.decide(request.raw, request);
+    return isPromise(outcome)
+      ? outcome.then((o) => apply(o, request, reply))
+      : apply(outcome, request, reply);
+  };
+}
+
+const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, done) => {
+  const step = corsSetup(fastify, options);
+  // onRequest, as @fastify/cors does: a preflight is answered before any later hook runs.
+  fastify.addHook('onRequest', (request, reply, next) => {
+    const answered = step(request, reply);
+    if (answered === false) next();
+    else if (answered !== true) {
+      answered.then(
+        (a) => {
+          if (!a) next();
+        },
+        (error: unknown) => {
+          next(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    }
+  });
   done();
 };
 

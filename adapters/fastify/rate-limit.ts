@@ -1,4 +1,10 @@
-import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyContextConfig,
+  FastifyInstance,
+  FastifyPluginCallback,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import { compileRateLimit, isPromise, rateLimitLogger } from 'bulwark';
 import type {
@@ -80,7 +86,22 @@ function apply(
   }
 }
 
-const plugin: FastifyPluginCallback<FastifyRateLimitOptions> = (fastify, options, done) => {
+/** The plugin's `onRequest` hook; `protect` passes the route config it has read once. */
+export type RateLimitHook = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  next: (error?: Error) => void,
+  config?: FastifyContextConfig,
+) => void;
+
+/**
+ * Compiles the plugin's options for the scope (and each route's own, as routes are added) and
+ * returns its `onRequest` hook; `protect` runs it too.
+ */
+export function rateLimitSetup(
+  fastify: FastifyInstance,
+  options: FastifyRateLimitOptions,
+): RateLimitHook {
   const { global = true } = options;
   // Compiled once, at registration: the limiter and its store are shared by every route
   // that uses the plugin's policy. A route's own policy is compiled when the route is added
@@ -99,11 +120,11 @@ const plugin: FastifyPluginCallback<FastifyRateLimitOptions> = (fastify, options
   });
   // Callback style: a memory-backed decision is ready now and the request goes on in the
   // same tick, with no promise at all.
-  fastify.addHook('onRequest', (request, reply, next) => {
+  return (request, reply, next, config) => {
     let limit: Limit | undefined;
     let result: ReturnType<RateLimitCheck<FastifyRequest>>;
     try {
-      limit = limitFor(request);
+      limit = limitFor(request, config);
       // A preflight the scope's cors answers is not counted, whichever plugin came first.
       if (
         limit === undefined ||
@@ -130,7 +151,11 @@ const plugin: FastifyPluginCallback<FastifyRateLimitOptions> = (fastify, options
         next(failure(error));
       },
     );
-  });
+  };
+}
+
+const plugin: FastifyPluginCallback<FastifyRateLimitOptions> = (fastify, options, done) => {
+  fastify.addHook('onRequest', rateLimitSetup(fastify, options));
   done();
 };
 

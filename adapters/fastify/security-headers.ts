@@ -1,4 +1,10 @@
-import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyContextConfig,
+  FastifyInstance,
+  FastifyPluginCallback,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import { applySecurityHeaders, compileSecurityHeaders, hasSecurityHeaders } from 'bulwark';
 import type { CompiledSecurityHeaders, HeaderAccess, SecurityHeadersOptions } from 'bulwark';
@@ -18,7 +24,10 @@ declare module 'fastify' {
   }
 }
 
+// Fastify stores reply header names in lower case and sends them so: given lowered names,
+// it has nothing to lower per request.
 const replyHeaders: HeaderAccess<FastifyReply> = {
+  lowerCase: true,
   get: (reply, name) => reply.getHeader(name),
   set: (reply, name, value) => {
     reply.header(name, value);
@@ -49,7 +58,15 @@ export function applyScopeSecurityHeaders(request: FastifyRequest, reply: Fastif
   if (compiled !== undefined) applySecurityHeaders(reply, replyHeaders, compiled);
 }
 
-const plugin: FastifyPluginCallback<FastifySecurityHeadersOptions> = (fastify, options, done) => {
+/**
+ * Compiles the plugin's options for the scope (and each route's own, as routes are added) and
+ * returns the per-request work of its hook; `protect` runs it too, passing the route config
+ * it has read once for all its parts.
+ */
+export function headersSetup(
+  fastify: FastifyInstance,
+  options: FastifySecurityHeadersOptions,
+): (request: FastifyRequest, reply: FastifyReply, config?: FastifyContextConfig) => void {
   const { global = true, ...headerOptions } = options;
   const headersFor = scopeSettings<SecurityHeadersOptions, CompiledSecurityHeaders>(fastify, {
     read: (config) => config?.securityHeaders,
@@ -58,12 +75,19 @@ const plugin: FastifyPluginCallback<FastifySecurityHeadersOptions> = (fastify, o
     compile: compileSecurityHeaders,
   });
   (fastify as WithHeaders)[kHeadersLookup] = headersFor;
+  return (request, reply, config) => {
+    const compiled = headersFor(request, config);
+    if (compiled !== undefined) applySecurityHeaders(reply, replyHeaders, compiled);
+  };
+}
+
+const plugin: FastifyPluginCallback<FastifySecurityHeadersOptions> = (fastify, options, done) => {
+  const apply = headersSetup(fastify, options);
   // The headers are written when the request arrives (onRequest, as @fastify/helmet does):
   // Fastify keeps reply headers through thrown errors and the 404 handler, and every later
   // hook, plugin answer (CORS preflights, bulwark's 413 and 429) and handler sees them.
   fastify.addHook('onRequest', (request, reply, next) => {
-    const compiled = headersFor(request);
-    if (compiled !== undefined) applySecurityHeaders(reply, replyHeaders, compiled);
+    apply(request, reply);
     next();
   });
   done();

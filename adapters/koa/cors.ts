@@ -1,6 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import { compileCors, isPromise, mergeVary } from 'bulwark';
-import type { CorsOptions, CorsOutcome } from 'bulwark';
+import type { CorsOptions, CorsOutcome, MaybePromise } from 'bulwark';
 import { keepOnError } from './error-headers.js';
 
 /** Options for the Koa `cors` middleware. */
@@ -32,11 +32,24 @@ function apply(outcome: CorsOutcome, ctx: Context): boolean {
  * limits. Mount it right after `securityHeaders()`.
  */
 export function cors(options: KoaCorsOptions): Middleware {
-  const policy = compileCors(options);
+  const step = corsStep(options);
   // Not an async function: a decision on a listed origin is ready now.
   return (ctx, next) => {
+    const answered = step(ctx);
+    if (answered === false) return next();
+    if (answered === true) return Promise.resolve();
+    return answered.then((a) => (a ? undefined : next()));
+  };
+}
+
+/**
+ * The per-request work of {@link cors}, compiled once (`protect` runs it too): true when the
+ * request was answered here (a preflight), as a promise when the origin check is asynchronous.
+ */
+export function corsStep(options: KoaCorsOptions): (ctx: Context) => MaybePromise<boolean> {
+  const policy = compileCors(options);
+  return (ctx) => {
     const outcome = policy.decide(ctx.req, ctx);
-    if (!isPromise(outcome)) return apply(outcome, ctx) ? Promise.resolve() : next();
-    return outcome.then((o) => (apply(o, ctx) ? undefined : next()));
+    return isPromise(outcome) ? outcome.then((o) => apply(o, ctx)) : apply(outcome, ctx);
   };
 }

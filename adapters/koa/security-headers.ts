@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { applySecurityHeaders, compileSecurityHeaders } from 'bulwark';
 import type { SecurityHeadersOptions } from 'bulwark';
 import { nodeResponseHeaders } from '../shared/node-headers.js';
@@ -14,12 +14,20 @@ export type KoaSecurityHeadersOptions = SecurityHeadersOptions;
  * error as `err.headers` (which Koa sets after clearing); the error's own headers win.
  */
 export function securityHeaders(options: KoaSecurityHeadersOptions | false = {}): Middleware {
-  const compiled = compileSecurityHeaders(options);
+  const apply = headersStep(options);
   // Not an async function, and no catch around next(): the error path goes through
   // ctx.onerror instead, so a request costs a call, not a promise and a microtask.
   return (ctx, next) => {
+    apply(ctx);
+    return next();
+  };
+}
+
+/** The per-request work of {@link securityHeaders}, compiled once; `protect` runs it too. */
+export function headersStep(options: KoaSecurityHeadersOptions | false): (ctx: Context) => void {
+  const compiled = compileSecurityHeaders(options);
+  return (ctx) => {
     applySecurityHeaders(ctx.res, nodeResponseHeaders, compiled);
     guardErrors(ctx);
-    return next();
   };
 }

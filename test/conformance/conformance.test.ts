@@ -1,3 +1,4 @@
+import { asProtect } from './protect.js';
 import { runConformance } from './runner.js';
 import { corsAtStartup, corsScenarios } from './scenarios/cors.js';
 import { misuseAtStartup, misuseScenarios } from './scenarios/misuse.js';
@@ -12,3 +13,15 @@ runConformance('rate limiting', rateLimitScenarios);
 runConformance('cors', corsScenarios, corsAtStartup);
 // Wired the way a new user wires it: refused at startup, or refused and logged once.
 runConformance('misuse', misuseScenarios, misuseAtStartup);
+// protect() in place of the separate middlewares wherever they are mounted in its order:
+// every one of their scenarios, misuse included, must answer the same.
+runConformance(
+  'protect',
+  asProtect([
+    ...securityHeaderScenarios,
+    ...rateLimitScenarios,
+    ...corsScenarios,
+    ...misuseScenarios,
+  ]),
+  asProtect([...corsAtStartup, ...misuseAtStartup]),
+);

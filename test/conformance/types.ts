@@ -42,19 +42,17 @@ export type MiddlewareSpec =
       readonly secretFn?: 'throws' | 'wrong-type';
       readonly onReject?: OnRejectSpec;
     }
-  /** bulwark's rateLimit; `false` on a route opts it out (Fastify route config). */
+  | RateLimitMiddlewareSpec
+  /**
+   * bulwark's protect: security headers, CORS and a rate limit in one middleware (Fastify:
+   * one plugin). A part left out is off; the suite builds these from the scenarios that
+   * mount the separate middlewares in order (see ../protect.ts).
+   */
   | {
-      readonly kind: 'rateLimit';
-      readonly options: RateLimitSpec | false;
-      /**
-       * Mount one middleware instance everywhere this id appears (Express, Koa). Fastify
-       * plugins cannot be mounted twice as one instance: there the plugin is registered
-       * again with the same limiter instance.
-       */
-      readonly share?: string;
-      /** A new middleware with the one limiter instance every spec with this id gets. */
-      readonly sameLimiter?: string;
-      readonly onReject?: OnRejectSpec;
+      readonly kind: 'protect';
+      readonly securityHeaders: SecurityHeadersOptions | false;
+      readonly cors?: CorsOptions;
+      readonly rateLimit?: RateLimitMiddlewareSpec;
     }
   /**
    * The framework's usual body parser, mounted where the user puts it: `json` is
@@ -63,6 +61,21 @@ export type MiddlewareSpec =
    * reads request.raw itself.
    */
   | { readonly kind: 'bodyParser'; readonly parser: 'json' | 'other' };
+
+/** bulwark's rateLimit; `false` on a route opts it out (Fastify route config). */
+export interface RateLimitMiddlewareSpec {
+  readonly kind: 'rateLimit';
+  readonly options: RateLimitSpec | false;
+  /**
+   * Mount one middleware instance everywhere this id appears (Express, Koa). Fastify
+   * plugins cannot be mounted twice as one instance: there the plugin is registered
+   * again with the same limiter instance.
+   */
+  readonly share?: string;
+  /** A new middleware with the one limiter instance every spec with this id gets. */
+  readonly sameLimiter?: string;
+  readonly onReject?: OnRejectSpec;
+}
 
 /** An `onReject` that misbehaves: throws at once, or returns a promise that rejects. */
 export type OnRejectSpec = 'throws' | 'rejects';

@@ -9,6 +9,7 @@ import { BulwarkError } from 'bulwark';
 import {
   cors,
   payloadLimit,
+  protect,
   rateLimit,
   rejectExpress,
   securityHeaders,
@@ -19,6 +20,8 @@ import type {
   AppLog,
   AppSpec,
   MiddlewareSpec,
+  RateLimitMiddlewareSpec,
+  RateLimitSpec,
   ReplySpec,
   RouteSpec,
   RunningApp,
@@ -32,6 +35,14 @@ function builder(log: AppLog, json: () => RequestHandler): Build {
   const shared = new Map<string, RequestHandler>();
   const limiterFor = sharedLimiters();
   const { logger } = log;
+  const limitOptions = (spec: RateLimitMiddlewareSpec, options: RateLimitSpec) => ({
+    ...rateLimitOptions(options, (req: Request, name) => req.get(name)),
+    ...(spec.sameLimiter === undefined
+      ? {}
+      : { limiter: limiterFor(spec.sameLimiter, options.limiter) }),
+    logger,
+    ...misbehaving(spec),
+  });
   const build: Build = (spec) => {
     switch (spec.kind) {
       case 'securityHeaders':
@@ -67,16 +78,19 @@ function builder(log: AppLog, json: () => RequestHandler): Build {
           };
         const existing = spec.share === undefined ? undefined : shared.get(spec.share);
         if (existing !== undefined) return existing;
-        const made = rateLimit({
-          ...rateLimitOptions(spec.options, (req: Request, name) => req.get(name)),
-          ...(spec.sameLimiter === undefined
-            ? {}
-            : { limiter: limiterFor(spec.sameLimiter, spec.options.limiter) }),
-          logger,
-          ...misbehaving(spec),
-        });
+        const made = rateLimit(limitOptions(spec, spec.options));
         if (spec.share !== undefined) shared.set(spec.share, made);
         return made;
+      }
+      case 'protect': {
+        const limit = spec.rateLimit;
+        return protect({
+          securityHeaders: spec.securityHeaders,
+          ...(spec.cors === undefined ? {} : { cors: spec.cors }),
+          ...(limit === undefined || limit.options === false
+            ? {}
+            : { rateLimit: limitOptions(limit, limit.options) }),
+        });
       }
     }
   };

@@ -6,6 +6,7 @@ import { BulwarkError } from 'bulwark';
 import {
   cors,
   payloadLimit,
+  protect,
   rateLimit,
   rejectFastify,
   securityHeaders,
@@ -104,6 +105,24 @@ class Translator {
           });
         }
         return;
+      case 'protect': {
+        const limit = spec.rateLimit;
+        await app.register(protect, {
+          // As with the plugin: a global `false` means no headers.
+          securityHeaders: spec.securityHeaders,
+          ...(spec.cors === undefined ? {} : { cors: spec.cors }),
+          ...(limit === undefined || limit.options === false
+            ? {}
+            : {
+                rateLimit: {
+                  ...this.rateLimit(limit.options, limit.share ?? limit.sameLimiter),
+                  logger,
+                  ...misbehaving(limit),
+                },
+              }),
+        });
+        return;
+      }
     }
   }
 
@@ -133,7 +152,18 @@ class Translator {
   ): Promise<void> {
     const { logger } = this.log;
     const routeKinds = new Set(routes.flatMap((r) => (r.use ?? []).map((m) => m.kind)));
-    const globalKinds = new Set(use.map((m) => m.kind));
+    // protect registers the plugins it stands for.
+    const globalKinds = new Set<string>(
+      use.flatMap((m) =>
+        m.kind === 'protect'
+          ? [
+              ...(m.securityHeaders === false ? [] : ['securityHeaders']),
+              ...(m.cors === undefined ? [] : ['cors']),
+              ...(m.rateLimit === undefined ? [] : ['rateLimit']),
+            ]
+          : [m.kind],
+      ),
+    );
     if (routeKinds.has('payloadLimit') && !globalKinds.has('payloadLimit'))
       await app.register(payloadLimit, { global: false, logger });
     if (routeKinds.has('verifyWebhook') && !globalKinds.has('verifyWebhook'))

@@ -8,6 +8,7 @@ import { BulwarkError } from 'bulwark';
 import {
   cors,
   payloadLimit,
+  protect,
   rateLimit,
   rejectKoa,
   securityHeaders,
@@ -18,6 +19,8 @@ import type {
   AppLog,
   AppSpec,
   MiddlewareSpec,
+  RateLimitMiddlewareSpec,
+  RateLimitSpec,
   ReplySpec,
   RouteSpec,
   RunningApp,
@@ -38,6 +41,14 @@ function builder(log: AppLog): Build {
   const shared = new Map<string, Middleware>();
   const limiterFor = sharedLimiters();
   const { logger } = log;
+  const limitOptions = (spec: RateLimitMiddlewareSpec, options: RateLimitSpec) => ({
+    ...rateLimitOptions(options, (ctx: Context, name) => ctx.get(name) || undefined),
+    ...(spec.sameLimiter === undefined
+      ? {}
+      : { limiter: limiterFor(spec.sameLimiter, options.limiter) }),
+    logger,
+    ...misbehaving(spec),
+  });
   return (spec) => {
     switch (spec.kind) {
       case 'securityHeaders':
@@ -69,16 +80,19 @@ function builder(log: AppLog): Build {
         if (spec.options === false) return (_ctx, next) => next();
         const existing = spec.share === undefined ? undefined : shared.get(spec.share);
         if (existing !== undefined) return existing;
-        const made = rateLimit({
-          ...rateLimitOptions(spec.options, (ctx: Context, name) => ctx.get(name) || undefined),
-          ...(spec.sameLimiter === undefined
-            ? {}
-            : { limiter: limiterFor(spec.sameLimiter, spec.options.limiter) }),
-          logger,
-          ...misbehaving(spec),
-        });
+        const made = rateLimit(limitOptions(spec, spec.options));
         if (spec.share !== undefined) shared.set(spec.share, made);
         return made;
+      }
+      case 'protect': {
+        const limit = spec.rateLimit;
+        return protect({
+          securityHeaders: spec.securityHeaders,
+          ...(spec.cors === undefined ? {} : { cors: spec.cors }),
+          ...(limit === undefined || limit.options === false
+            ? {}
+            : { rateLimit: limitOptions(limit, limit.options) }),
+        });
       }
     }
   };
