@@ -1,6 +1,7 @@
 // One benchmark server: `tsx bench/http/server.ts <express|koa|fastify> <variant>`. Listens on a
-// free loopback port, prints `listening <port>` and serves GET /status with a small JSON until
-// killed. Variants: bare; bulwark headers + rate limit on memory or Redis (REDIS_URL); the
+// free loopback port, prints `listening <port> <where 'bulwark' was loaded from>` and serves GET /status with a small JSON until
+// killed. Variants: bare; bulwark headers + rate limit on memory or Redis (REDIS_URL), as
+// two middlewares or as one protect() (memory); the
 // usual peer stack for the framework. Limits are far above what a run can send: the cost
 // measured is the check, not 429s. The CORS variants serve the same GET and also answer
 // OPTIONS /status 204 themselves (the bare row's answer to a preflight): no CORS, bulwark's
@@ -14,7 +15,14 @@ import type { CorsVariant } from './cors.js';
 
 export const FRAMEWORKS = ['express', 'koa', 'fastify'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
-export const VARIANTS = ['bare', 'floor', 'bulwark-memory', 'bulwark-redis', 'peers'] as const;
+export const VARIANTS = [
+  'bare',
+  'floor',
+  'bulwark-memory',
+  'bulwark-protect',
+  'bulwark-redis',
+  'peers',
+] as const;
 export type Variant = (typeof VARIANTS)[number];
 type AnyVariant = Variant | CorsVariant;
 
@@ -44,7 +52,9 @@ const FLOOR_HEADERS: Readonly<Record<string, string>> = {
 };
 const FLOOR_ENTRIES = Object.entries(FLOOR_HEADERS);
 
-async function limiter(variant: 'bulwark-memory' | 'bulwark-redis'): Promise<RateLimiter> {
+async function limiter(
+  variant: 'bulwark-memory' | 'bulwark-redis' | 'bulwark-protect',
+): Promise<RateLimiter> {
   const { createRateLimiter } = await import('bulwark');
   if (variant === 'bulwark-redis') {
     const url = process.env.REDIS_URL;
@@ -105,6 +115,9 @@ async function express(variant: AnyVariant): Promise<number> {
     const b = await import('bulwark/express');
     app.use(b.securityHeaders());
     app.use(b.rateLimit({ limiter: await limiter(variant) }));
+  } else if (variant === 'bulwark-protect') {
+    const b = await import('bulwark/express');
+    app.use(b.protect({ rateLimit: { limiter: await limiter(variant) } }));
   }
   app.get('/status', (_req, res) => {
     res.json(BODY);
@@ -161,6 +174,9 @@ async function koa(variant: AnyVariant): Promise<number> {
     const b = await import('bulwark/koa');
     app.use(b.securityHeaders());
     app.use(b.rateLimit({ limiter: await limiter(variant) }));
+  } else if (variant === 'bulwark-protect') {
+    const b = await import('bulwark/koa');
+    app.use(b.protect({ rateLimit: { limiter: await limiter(variant) } }));
   }
   const answersOptions = isCors(variant);
   app.use((ctx) => {
@@ -200,6 +216,9 @@ async function fastify(variant: AnyVariant): Promise<number> {
     const b = await import('bulwark/fastify');
     await app.register(b.securityHeaders);
     await app.register(b.rateLimit, { limiter: await limiter(variant) });
+  } else if (variant === 'bulwark-protect') {
+    const b = await import('bulwark/fastify');
+    await app.register(b.protect, { rateLimit: { limiter: await limiter(variant) } });
   }
   app.get('/status', () => BODY);
   if (isCors(variant)) {
@@ -255,7 +274,7 @@ async function main(): Promise<void> {
     throw new Error(`usage: server.ts <${FRAMEWORKS.join('|')}> <${variants.join('|')}>`);
   const builders = { express, koa, fastify };
   const port = await builders[framework](variant);
-  process.stdout.write(`listening ${port}\n`);
+  process.stdout.write(`listening ${port} ${import.meta.resolve('bulwark')}\n`);
 }
 
 if (process.argv[1]?.endsWith('server.ts') === true) await main();

@@ -84,10 +84,10 @@ describe.skipIf(noRedis)('npm run bench -- --smoke', () => {
       '| floor: one middleware setting the same 5 headers',
       '| @fastify/helmet + @fastify/rate-limit',
       '| bulwark headers + rate limit (Redis)',
+      '| bulwark protect(): headers + rate limit in one (memory)',
       '| bulwark sliding-window, auto-pipelining client',
-      '| HTTP Fastify 5: bulwark headers + memory rate limit vs bare',
-      '| HTTP Koa 3: bulwark headers + memory rate limit vs floor',
-      '| HTTP Fastify 5: bulwark headers + memory rate limit vs @fastify/helmet + @fastify/rate-limit',
+      '| HTTP Koa 3: bulwark protect() (headers + memory rate limit) vs floor',
+      '| HTTP Fastify 5: bulwark protect() (headers + memory rate limit) vs @fastify/helmet + @fastify/rate-limit',
       '| createRedactor().stringify vs @pinojs/redact (gateway object)',
       '| bare (no CORS)',
       '| bulwark cors',
@@ -110,8 +110,8 @@ describe.skipIf(noRedis)('npm run bench -- --smoke', () => {
     expect(embedded).toContain('http.svg');
     const http = readFileSync(join(out, 'http.svg'), 'utf8');
     expect(http.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    // 3 frameworks x 5 stacks, plus the background rect.
-    expect(http.match(/<rect /g)).toHaveLength(16);
+    // 3 frameworks x 6 stacks, plus the background rect.
+    expect(http.match(/<rect /g)).toHaveLength(19);
     expect(embedded).toContain('http-cors.svg');
     const cors = readFileSync(join(out, 'http-cors.svg'), 'utf8');
     // 3 frameworks x 2 kinds of request x 3 stacks, plus the background rect.
