@@ -309,3 +309,22 @@ export function misbehavingOnReject(kind: OnRejectSpec): () => Promise<void> {
   }
   return () => Promise.reject(new Error('template missing'));
 }
+
+/**
+ * The adapter options for a protect spec: its parts as given, the rate limit through the
+ * builder's own translation (`limitOptions`), so each framework builds protect the way it
+ * builds the separate middlewares.
+ */
+export function protectOptions<L>(
+  spec: Extract<MiddlewareSpec, { kind: 'protect' }>,
+  limitOptions: (limit: RateLimitMiddlewareSpec, options: RateLimitSpec) => L,
+): { securityHeaders: SecurityHeadersOptions | false; cors?: CorsOptions; rateLimit?: L } {
+  const limit = spec.rateLimit;
+  return {
+    securityHeaders: spec.securityHeaders,
+    ...(spec.cors === undefined ? {} : { cors: spec.cors }),
+    ...(limit === undefined || limit.options === false
+      ? {}
+      : { rateLimit: limitOptions(limit, limit.options) }),
+  };
+}

@@ -15,7 +15,7 @@ import {
   securityHeaders,
   verifyWebhook,
 } from 'bulwark/express';
-import { appLog, misbehaving, rateLimitOptions, sharedLimiters } from '../types.js';
+import { appLog, misbehaving, protectOptions, rateLimitOptions, sharedLimiters } from '../types.js';
 import type {
   AppLog,
   AppSpec,
@@ -82,16 +82,8 @@ function builder(log: AppLog, json: () => RequestHandler): Build {
         if (spec.share !== undefined) shared.set(spec.share, made);
         return made;
       }
-      case 'protect': {
-        const limit = spec.rateLimit;
-        return protect({
-          securityHeaders: spec.securityHeaders,
-          ...(spec.cors === undefined ? {} : { cors: spec.cors }),
-          ...(limit === undefined || limit.options === false
-            ? {}
-            : { rateLimit: limitOptions(limit, limit.options) }),
-        });
-      }
+      case 'protect':
+        return protect(protectOptions(spec, limitOptions));
     }
   };
   return build;

@@ -12,7 +12,7 @@ import {
   securityHeaders,
   verifyWebhook,
 } from 'bulwark/fastify';
-import { appLog, misbehaving, rateLimitOptions, sharedLimiters } from '../types.js';
+import { appLog, misbehaving, protectOptions, rateLimitOptions, sharedLimiters } from '../types.js';
 import type {
   AppLog,
   AppSpec,
@@ -105,24 +105,16 @@ class Translator {
           });
         }
         return;
-      case 'protect': {
-        const limit = spec.rateLimit;
-        await app.register(protect, {
-          // As with the plugin: a global `false` means no headers.
-          securityHeaders: spec.securityHeaders,
-          ...(spec.cors === undefined ? {} : { cors: spec.cors }),
-          ...(limit === undefined || limit.options === false
-            ? {}
-            : {
-                rateLimit: {
-                  ...this.rateLimit(limit.options, limit.share ?? limit.sameLimiter),
-                  logger,
-                  ...misbehaving(limit),
-                },
-              }),
-        });
+      case 'protect':
+        await app.register(
+          protect,
+          protectOptions(spec, (limit, options) => ({
+            ...this.rateLimit(options, limit.share ?? limit.sameLimiter),
+            logger,
+            ...misbehaving(limit),
+          })),
+        );
         return;
-      }
     }
   }
 

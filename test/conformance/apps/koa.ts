@@ -14,7 +14,7 @@ import {
   securityHeaders,
   verifyWebhook,
 } from 'bulwark/koa';
-import { appLog, misbehaving, rateLimitOptions, sharedLimiters } from '../types.js';
+import { appLog, misbehaving, protectOptions, rateLimitOptions, sharedLimiters } from '../types.js';
 import type {
   AppLog,
   AppSpec,
@@ -84,16 +84,8 @@ function builder(log: AppLog): Build {
         if (spec.share !== undefined) shared.set(spec.share, made);
         return made;
       }
-      case 'protect': {
-        const limit = spec.rateLimit;
-        return protect({
-          securityHeaders: spec.securityHeaders,
-          ...(spec.cors === undefined ? {} : { cors: spec.cors }),
-          ...(limit === undefined || limit.options === false
-            ? {}
-            : { rateLimit: limitOptions(limit, limit.options) }),
-        });
-      }
+      case 'protect':
+        return protect(protectOptions(spec, limitOptions));
     }
   };
 }
