@@ -2,6 +2,7 @@ import { asProtect } from './protect.js';
 import { runConformance } from './runner.js';
 import { corsAtStartup, corsScenarios } from './scenarios/cors.js';
 import { misuseAtStartup, misuseScenarios } from './scenarios/misuse.js';
+import { protectAtStartup } from './scenarios/protect.js';
 import { rateLimitScenarios } from './scenarios/rate-limit.js';
 import { securityHeaderScenarios } from './scenarios/security-headers.js';
 import { webhookScenarios } from './scenarios/webhooks.js';
@@ -23,5 +24,5 @@ runConformance(
     ...corsScenarios,
     ...misuseScenarios,
   ]),
-  asProtect([...corsAtStartup, ...misuseAtStartup]),
+  [...asProtect([...corsAtStartup, ...misuseAtStartup]), ...protectAtStartup],
 );

@@ -53,6 +53,8 @@ export type MiddlewareSpec =
       readonly securityHeaders: SecurityHeadersOptions | false;
       readonly cors?: CorsOptions;
       readonly rateLimit?: RateLimitMiddlewareSpec;
+      /** A key a new user might write instead of a part's name (`ratelimit`), given `{}`. */
+      readonly misspelt?: string;
     }
   /**
    * The framework's usual body parser, mounted where the user puts it: `json` is
@@ -320,11 +322,13 @@ export function protectOptions<L>(
   limitOptions: (limit: RateLimitMiddlewareSpec, options: RateLimitSpec) => L,
 ): { securityHeaders: SecurityHeadersOptions | false; cors?: CorsOptions; rateLimit?: L } {
   const limit = spec.rateLimit;
-  return {
+  const options = {
     securityHeaders: spec.securityHeaders,
     ...(spec.cors === undefined ? {} : { cors: spec.cors }),
     ...(limit === undefined || limit.options === false
       ? {}
       : { rateLimit: limitOptions(limit, limit.options) }),
   };
+  // The misspelt key is what the adapter must refuse: added past the options' type on purpose.
+  return spec.misspelt === undefined ? options : Object.assign(options, { [spec.misspelt]: {} });
 }
