@@ -32,7 +32,7 @@ export function verifyWebhook(options: ExpressVerifyWebhookOptions = {}): Reques
   const receive = createRequestWebhookReceiver<Request>(rest);
   const logger = rest.logger ?? console;
   return (req, res, next) => {
-    receive(req, req, requestHeaders(req)).then((receipt) => {
+    receive(req, req, requestHeaders(req), req.originalUrl).then((receipt) => {
       settleExpress(receipt, req, res, next, onReject, logger);
     }, next);
   };

@@ -63,11 +63,12 @@ function prepare(options: FastifyWebhookRouteOptions): Prepared {
 }
 
 function prepareDefaults(base: FastifyWebhookRouteOptions): Prepared {
-  if (base.secret === undefined || base.secret === '') {
+  const key = base.publicKey ?? base.secret;
+  if (key === undefined || key === '') {
     // The wiring of the issue that made this rule: `scope.register(verifyWebhook, { secret:
     // process.env.HOOK_SECRET })` with the variable unset must not leave the scope open.
     throw new TypeError(
-      `bulwark: verifyWebhook secret: ${base.secret === '' ? 'the secret is an empty string' : 'no secret is given'}, and the plugin verifies every route of the scope it is registered in; write app.register(verifyWebhook, { secret: process.env.WEBHOOK_SECRET }) (and make sure it is set), or app.register(verifyWebhook, { global: false }) with config: { verifyWebhook: { secret } } on each webhook route.`,
+      `bulwark: verifyWebhook secret: ${key === '' ? 'the secret is an empty string' : 'no secret is given'}, and the plugin verifies every route of the scope it is registered in; write app.register(verifyWebhook, { secret: process.env.WEBHOOK_SECRET }) (and make sure it is set), or app.register(verifyWebhook, { global: false }) with config: { verifyWebhook: { secret } } on each webhook route.`,
     );
   }
   return prepare(base);
@@ -90,7 +91,12 @@ const plugin: FastifyPluginCallback<FastifyVerifyWebhookOptions> = (fastify, opt
     if (prepared === undefined) return payload;
     // Every request to a verified route is checked, a GET or an empty POST included: an
     // empty body can be signed, and an unsigned one is refused like any other.
-    const receipt = await prepared.receive(request, payload, requestHeaders(request.raw));
+    const receipt = await prepared.receive(
+      request,
+      payload,
+      requestHeaders(request.raw),
+      request.raw.url,
+    );
     return settleFastify(receipt, request, reply, payload, prepared.onReject, prepared.logger);
   });
   done();

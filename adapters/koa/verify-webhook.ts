@@ -32,7 +32,7 @@ export function verifyWebhook(options: KoaVerifyWebhookOptions = {}): Middleware
   const receive = createRequestWebhookReceiver<Context>(rest);
   const logger = rest.logger ?? console;
   return async (ctx, next) => {
-    const receipt = await receive(ctx, ctx.req, requestHeaders(ctx.req));
+    const receipt = await receive(ctx, ctx.req, requestHeaders(ctx.req), ctx.originalUrl);
     if (await settleKoa(receipt, ctx, onReject, logger)) await next();
   };
 }

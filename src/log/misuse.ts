@@ -11,6 +11,8 @@ export type MisuseCode =
   | 'misuse.body_consumed'
   /** The per-request webhook secret function threw or returned something that is not a secret. */
   | 'misuse.webhook_secret'
+  /** The webhook `publicUrl` function threw or returned something that is not an http(s) URL. */
+  | 'misuse.webhook_url'
   /** An `onReject` handler threw, rejected, passed the request on, or never answered. */
   | 'misuse.on_reject'
   /** Forwarding headers arrive from a proxy address while `trustedProxies` is empty. */

@@ -8,6 +8,7 @@ export { REPLAY_STORE_WARNING } from './replay-guard.js';
 export type { ReplayOptions, ReplayStoreErrorPolicy } from './replay-guard.js';
 export { INVALID_SIGNATURE, MISSING_SIGNATURE } from './errors.js';
 export { WEBHOOK_SCHEMES } from './schemes/index.js';
+export type { CustomWebhookScheme } from './schemes/custom.js';
 export type {
   WebhookAccepted,
   WebhookLogger,

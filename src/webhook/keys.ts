@@ -1,19 +1,20 @@
-import type { WebhookScheme } from './scheme.js';
+import type { KeyPurpose, WebhookKey, WebhookScheme } from './scheme.js';
 import type { WebhookSecrets } from './types.js';
 
 function fail(problem: string, instead: string): never {
   throw new TypeError(`bulwark: webhook secret: ${problem}; ${instead}.`);
 }
 
-// Keys are kept as private Buffer copies, not Buffers: createHmac takes a Buffer key
+// HMAC keys are kept as private Buffer copies, not KeyObjects: createHmac takes a Buffer key
 // faster (about 5% of a whole 1 KiB verification), and the copies live only in the
-// verifier's private fields, which util.inspect and JSON.stringify do not show.
-function keyFor(scheme: WebhookScheme, secret: unknown): Buffer {
-  if (typeof secret === 'string') return scheme.keyBytes(secret);
+// verifier's private fields, which util.inspect and JSON.stringify do not show. Ed25519
+// keys are imported once as KeyObjects.
+function keyFor(scheme: WebhookScheme, secret: unknown, purpose: KeyPurpose): WebhookKey {
+  if (typeof secret === 'string') return scheme.keyFor(secret, purpose);
   if (secret instanceof Uint8Array) {
     if (secret.length === 0)
       fail('the key bytes are empty', 'give the secret the sender signs with');
-    return Buffer.from(secret);
+    return scheme.keyFor(Buffer.from(secret), purpose);
   }
   return fail(
     `${typeof secret} is not a secret`,
@@ -22,13 +23,18 @@ function keyFor(scheme: WebhookScheme, secret: unknown): Buffer {
 }
 
 /**
- * Secrets decoded into HMAC key objects once (base64 for Standard Webhooks, UTF-8 for the
- * others), so a request only hashes. An empty list means "no secret configured".
+ * Secrets decoded into keys once (base64 for Standard Webhooks, hex Ed25519 keys for
+ * Discord, UTF-8 for the others), so a request only hashes or verifies. An empty list
+ * means "no secret configured".
  */
-export function compileSecrets(scheme: WebhookScheme, secrets: WebhookSecrets): Buffer[] {
+export function compileSecrets(
+  scheme: WebhookScheme,
+  secrets: WebhookSecrets,
+  purpose: KeyPurpose = 'verify',
+): WebhookKey[] {
   if (secrets === undefined) return [];
   if (typeof secrets === 'string' || secrets instanceof Uint8Array) {
-    return secrets === '' ? [] : [keyFor(scheme, secrets)];
+    return secrets === '' ? [] : [keyFor(scheme, secrets, purpose)];
   }
   if (!Array.isArray(secrets)) {
     return fail(
@@ -36,7 +42,7 @@ export function compileSecrets(scheme: WebhookScheme, secrets: WebhookSecrets): 
       'give a string, a Buffer, or an array of them while rotating',
     );
   }
-  return (secrets as readonly unknown[]).map((s) => keyFor(scheme, s));
+  return (secrets as readonly unknown[]).map((s) => keyFor(scheme, s, purpose));
 }
 
 const CACHE_LIMIT = 1000;
@@ -47,13 +53,13 @@ const CACHE_LIMIT = 1000;
  */
 export class SecretCache {
   readonly #scheme: WebhookScheme;
-  readonly #keys = new Map<string, Buffer[]>();
+  readonly #keys = new Map<string, WebhookKey[]>();
 
   constructor(scheme: WebhookScheme) {
     this.#scheme = scheme;
   }
 
-  get(secrets: WebhookSecrets): Buffer[] {
+  get(secrets: WebhookSecrets): WebhookKey[] {
     const id =
       typeof secrets === 'string'
         ? secrets

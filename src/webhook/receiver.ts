@@ -19,7 +19,16 @@ export type WebhookReceipt =
 /** Limits, verifies and parses webhook deliveries, in that order. */
 export interface WebhookReceiver {
   readonly verifier: WebhookVerifier;
-  receive(stream: Readable, headers: HeaderBag, secret?: WebhookSecrets): Promise<WebhookReceipt>;
+  /**
+   * Reads, verifies and parses one delivery. `secret` overrides the verifier's for this
+   * delivery; `url` is the request target or absolute URL (schemes that sign the URL).
+   */
+  receive(
+    stream: Readable,
+    headers: HeaderBag,
+    secret?: WebhookSecrets,
+    url?: string,
+  ): Promise<WebhookReceipt>;
 }
 
 /**
@@ -38,11 +47,18 @@ export function createWebhookReceiver(options: WebhookReceiverOptions = {}): Web
   const verifier = createWebhookVerifier(verifierOptions);
   return {
     verifier,
-    async receive(stream, headers, secret) {
+    async receive(stream, headers, secret, url) {
       try {
         const rawBody = await read(stream, headers);
         const verdict = await verifier.verify(
-          secret === undefined ? { body: rawBody, headers } : { body: rawBody, headers, secret },
+          secret === undefined && url === undefined
+            ? { body: rawBody, headers }
+            : {
+                body: rawBody,
+                headers,
+                ...(secret === undefined ? {} : { secret }),
+                ...(url === undefined ? {} : { url }),
+              },
         );
         if (!verdict.ok) return { ok: false, error: verdict.error };
         return {

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { HeaderBag } from '../body/options.js';
 import type { LoggerLike } from '../log/logger-kind.js';
 import { reportMisuse } from '../log/misuse.js';
+import type { MisuseCode } from '../log/misuse.js';
 import { describeError } from '../util/describe-error.js';
 import { secretUnavailable } from './errors.js';
 import { createWebhookReceiver } from './receiver.js';
@@ -18,7 +19,10 @@ export type RequestWebhookSecret<Req> =
   | ((request: Req) => WebhookSecrets | undefined | Promise<WebhookSecrets | undefined>);
 
 /** {@link WebhookReceiverOptions} with a secret that may depend on the request. */
-export interface RequestWebhookReceiverOptions<Req> extends Omit<WebhookReceiverOptions, 'secret'> {
+export interface RequestWebhookReceiverOptions<Req> extends Omit<
+  WebhookReceiverOptions,
+  'secret' | 'publicKey' | 'publicUrl'
+> {
   /**
    * The secret (several while rotating), or a function of the request. Required: a
    * middleware that verifies nothing is a wiring mistake (an unset environment variable),
@@ -27,13 +31,29 @@ export interface RequestWebhookReceiverOptions<Req> extends Omit<WebhookReceiver
    * does not check, as Mission Control does; the other schemes refuse).
    */
   readonly secret?: RequestWebhookSecret<Req> | undefined;
+  /**
+   * discord only, instead of `secret`: the application's Ed25519 public key (64 hex
+   * digits), several while rotating, or a function of the request. Required for discord.
+   */
+  readonly publicKey?: RequestWebhookSecret<Req> | undefined;
+  /**
+   * twilio only, and required for it: the public base URL Twilio posts to (such as
+   * `'https://api.example.com'`, joined to the request target), or a function of the
+   * request returning the full URL Twilio requested. It is never read from `Host` or
+   * forwarding headers, which the client chooses. Default: none.
+   */
+  readonly publicUrl?: string | ((request: Req) => string) | undefined;
 }
 
-/** Receives one delivery: the framework request (for the secret), its body stream and headers. */
+/**
+ * Receives one delivery: the framework request (for the secret), its body stream and
+ * headers, and the request target as received (`/path?query`, for schemes that sign the URL).
+ */
 export type RequestWebhookReceiver<Req> = (
   request: Req,
   stream: Readable,
   headers: HeaderBag,
+  target?: string,
 ) => Promise<WebhookReceipt>;
 
 function isSecret(value: unknown): boolean {
@@ -49,6 +69,10 @@ function secretProblem(value: unknown): string | undefined {
   return `returned ${typeof value === 'object' ? 'an object' : `a ${typeof value}`}`;
 }
 
+const URL_TO_RETURN =
+  "return the full URL the sender requested, such as 'https://api.example.com/sms?x=1'";
+const ABSOLUTE_URL = /^https?:\/\/[^/?#]+/i;
+
 const WHAT_TO_RETURN =
   'return a string, a Buffer, an array of them while rotating, or undefined for a webhook without a secret';
 
@@ -56,6 +80,24 @@ function emptySecret(secret: unknown): boolean {
   if (secret === undefined || secret === null || secret === '') return true;
   if (secret instanceof Uint8Array) return secret.length === 0;
   return Array.isArray(secret) && secret.length === 0;
+}
+
+/** The public URL option, checked: a function stays per request, a string goes to the core. */
+function urlOption<Req>(
+  scheme: RequestWebhookReceiverOptions<Req>['scheme'],
+  publicUrl: RequestWebhookReceiverOptions<Req>['publicUrl'],
+): void {
+  const twilio = scheme === 'twilio';
+  if (twilio && publicUrl === undefined) {
+    throw new TypeError(
+      "bulwark: verifyWebhook publicUrl: twilio signs the public URL it posts to, which a server behind a proxy cannot see and must not take from Host; write publicUrl: 'https://api.example.com' (joined to each request's path), or publicUrl: (req) => fullUrl.",
+    );
+  }
+  if (!twilio && typeof publicUrl === 'function') {
+    throw new TypeError(
+      `bulwark: verifyWebhook publicUrl: ${typeof scheme === 'string' ? scheme : 'this scheme'} does not sign the URL; remove publicUrl.`,
+    );
+  }
 }
 
 /**
@@ -67,36 +109,85 @@ function emptySecret(secret: unknown): boolean {
 export function createRequestWebhookReceiver<Req>(
   options: RequestWebhookReceiverOptions<Req>,
 ): RequestWebhookReceiver<Req> {
-  const { secret, ...rest } = options;
-  if (typeof secret !== 'function') {
-    if (emptySecret(secret)) {
-      throw new TypeError(
-        `bulwark: verifyWebhook secret: ${secret === '' ? 'the secret is an empty string' : 'no secret is given'}, so nothing would be verified; write secret: process.env.WEBHOOK_SECRET (and make sure it is set), or secret: (req) => lookUpSecret(req) for per-webhook secrets; for a size limit alone use payloadLimit.`,
-      );
-    }
-    const receiver = createWebhookReceiver({ ...rest, secret });
-    return (_request, stream, headers) => receiver.receive(stream, headers);
+  const { secret: sharedSecret, publicKey, publicUrl, ...rest } = options;
+  if (publicKey !== undefined && sharedSecret !== undefined) {
+    throw new TypeError(
+      'bulwark: verifyWebhook publicKey: both secret and publicKey are given; discord verifies with publicKey alone, every other scheme with secret.',
+    );
   }
-  const receiver = createWebhookReceiver(rest);
+  urlOption(rest.scheme, publicUrl);
+  // discord's key is its public key; the core checks that each scheme gets the right one.
+  const keyName = publicKey === undefined ? 'secret' : 'publicKey';
+  const secret = publicKey ?? sharedSecret;
+  const fixedUrl = typeof publicUrl === 'string' ? { publicUrl } : {};
   const logger: LoggerLike = rest.logger ?? console;
-  const refuse = (problem: string): WebhookReceipt => {
+  const refuse = (code: MisuseCode, problem: string, instead: string): WebhookReceipt => {
     reportMisuse(
       logger,
-      'misuse.webhook_secret',
+      code,
       problem,
-      `the verifyWebhook secret function ${problem}, so the delivery was refused with 500; ${WHAT_TO_RETURN}.`,
+      `${problem}, so the delivery was refused with 500; ${instead}.`,
     );
     return { ok: false, error: secretUnavailable() };
   };
-  return async (request, stream, headers) => {
+  // The URL per request: the target as received (joined to a fixed publicUrl by the core),
+  // or the app's function of the request, whose failure refuses the delivery, never passes it.
+  const urlOf = (request: Req, target: string | undefined): string | WebhookReceipt | undefined => {
+    if (typeof publicUrl !== 'function') return target;
+    let url: unknown;
+    try {
+      url = publicUrl(request);
+    } catch (error: unknown) {
+      return refuse(
+        'misuse.webhook_url',
+        `the verifyWebhook publicUrl function threw (${describeError(error)})`,
+        URL_TO_RETURN,
+      );
+    }
+    if (typeof url === 'string' && ABSOLUTE_URL.test(url)) return url;
+    return refuse(
+      'misuse.webhook_url',
+      `the verifyWebhook publicUrl function returned ${typeof url === 'string' ? 'a URL that is not absolute' : `a ${typeof url}`}`,
+      URL_TO_RETURN,
+    );
+  };
+  if (typeof secret !== 'function') {
+    if (emptySecret(secret)) {
+      throw new TypeError(
+        rest.scheme === 'discord'
+          ? `bulwark: verifyWebhook publicKey: ${secret === '' ? 'the key is an empty string' : 'no public key is given'}, so nothing would be verified; write publicKey: process.env.DISCORD_PUBLIC_KEY (and make sure it is set).`
+          : `bulwark: verifyWebhook secret: ${secret === '' ? 'the secret is an empty string' : 'no secret is given'}, so nothing would be verified; write secret: process.env.WEBHOOK_SECRET (and make sure it is set), or secret: (req) => lookUpSecret(req) for per-webhook secrets; for a size limit alone use payloadLimit.`,
+      );
+    }
+    const receiver = createWebhookReceiver({ ...rest, ...fixedUrl, [keyName]: secret });
+    return async (request, stream, headers, target) => {
+      const url = urlOf(request, target);
+      if (typeof url === 'object') return url;
+      return receiver.receive(stream, headers, undefined, url);
+    };
+  }
+  const receiver = createWebhookReceiver({ ...rest, ...fixedUrl });
+  return async (request, stream, headers, target) => {
     let found: unknown;
     try {
       found = await secret(request);
     } catch (error: unknown) {
-      return refuse(`threw (${describeError(error)})`);
+      return refuse(
+        'misuse.webhook_secret',
+        `the verifyWebhook secret function threw (${describeError(error)})`,
+        WHAT_TO_RETURN,
+      );
     }
     const problem = secretProblem(found);
-    if (problem !== undefined) return refuse(problem);
-    return receiver.receive(stream, headers, (found as WebhookSecrets) ?? []);
+    if (problem !== undefined) {
+      return refuse(
+        'misuse.webhook_secret',
+        `the verifyWebhook secret function ${problem}`,
+        WHAT_TO_RETURN,
+      );
+    }
+    const url = urlOf(request, target);
+    if (typeof url === 'object') return url;
+    return receiver.receive(stream, headers, (found as WebhookSecrets) ?? [], url);
   };
 }

@@ -4,7 +4,15 @@ import type { HeaderBag } from '../body/options.js';
 
 /** The signature schemes bulwark verifies and signs. */
 export type WebhookSchemeName =
-  'mission-control' | 'github' | 'standard-webhooks' | 'stripe' | 'slack';
+  | 'mission-control'
+  | 'github'
+  | 'standard-webhooks'
+  | 'stripe'
+  | 'slack'
+  | 'discord'
+  | 'shopify'
+  | 'twilio'
+  | 'gitlab';
 
 /** One shared secret: a string (see each scheme for how it is read) or raw key bytes. */
 export type WebhookSecret = string | Uint8Array;
@@ -21,8 +29,8 @@ export type WebhookLogger = LoggerLike;
 /** What a verification concluded when the delivery is accepted. */
 export interface WebhookAccepted {
   readonly ok: true;
-  /** The scheme that was applied. */
-  readonly scheme: WebhookSchemeName;
+  /** The scheme that was applied: a built-in name, or a custom scheme's `name`. */
+  readonly scheme: string;
   /** False only when no secret was configured and the scheme allows that (mission-control). */
   readonly verified: boolean;
   /** The delivery id the sender gave, when the scheme carries one. */
@@ -34,7 +42,10 @@ export interface WebhookAccepted {
 /** What a verification concluded when the delivery is refused. */
 export interface WebhookRejected {
   readonly ok: false;
-  /** The rejection to send: 403 (signature), 409 (replay) or 503 (replay store down, `deny`). */
+  /**
+   * The rejection to send: 403 (signature; 401 for discord, which requires it), 409
+   * (replay) or 503 (replay store down, `deny`).
+   */
   readonly error: BulwarkError;
   /**
    * A developer-facing explanation (which header was read, what was expected). Never
@@ -54,4 +65,10 @@ export interface WebhookRequestParts {
   readonly headers: HeaderBag;
   /** Overrides the verifier's secret for this request (per-webhook secrets). Default: the verifier's `secret`. */
   readonly secret?: WebhookSecrets;
+  /**
+   * The URL the sender requested: absolute (`https://...`), or the request target
+   * (`/path?query`, as the server received it) joined to the verifier's `publicUrl`.
+   * Only schemes that sign the URL (twilio) read it. Default: none.
+   */
+  readonly url?: string;
 }

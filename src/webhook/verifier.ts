@@ -1,13 +1,14 @@
-import { createHash, createHmac } from 'node:crypto';
-import { matchesAny } from './compare.js';
+import { createHash } from 'node:crypto';
+import { BulwarkError } from '../errors.js';
 import { signatureInvalid, signatureMissing, timestampOutOfRange } from './errors.js';
 import { MAX_HEADER_LENGTH } from './header-value.js';
 import { SecretCache, compileSecrets } from './keys.js';
 import { ReplayGuard } from './replay-guard.js';
 import { MemoryReplayStore } from './replay-store.js';
 import type { ReplayOptions } from './replay-guard.js';
-import type { WebhookScheme } from './scheme.js';
+import type { WebhookKey, WebhookScheme } from './scheme.js';
 import { schemeFor } from './schemes/index.js';
+import type { CustomWebhookScheme } from './schemes/custom.js';
 import type {
   WebhookAccepted,
   WebhookRejected,
@@ -20,16 +21,34 @@ import { failOption } from '../util/options.js';
 
 /** Options for {@link createWebhookVerifier} (and the webhook middleware of each adapter). */
 export interface WebhookVerifierOptions {
-  /** The signature scheme the sender uses. Default: `'mission-control'`. */
-  readonly scheme?: WebhookSchemeName;
+  /**
+   * The signature scheme the sender uses: a built-in name, or a description of the
+   * sender's own HMAC scheme ({@link CustomWebhookScheme}). Default: `'mission-control'`.
+   */
+  readonly scheme?: WebhookSchemeName | CustomWebhookScheme;
   /**
    * The shared secret, or several while rotating (a delivery signed with any of them
-   * passes). Strings are read as each scheme's sender shows them: `whsec_<base64>` for
-   * Standard Webhooks, the text itself (UTF-8) for the others; a Buffer is the raw key.
-   * With no secret, mission-control deliveries are not checked (Mission Control's rule) and
+   * passes). Strings are read as each scheme's sender shows them: `whsec_<base64>` (HMAC)
+   * or `whpk_<base64>` (Ed25519 public key, `v1a`) for Standard Webhooks, mixed freely
+   * while rotating; the text itself (UTF-8) for the others; a Buffer is the raw key. With
+   * no secret, mission-control deliveries are not checked (Mission Control's rule) and
    * every other scheme refuses them. Default: none.
    */
   readonly secret?: WebhookSecrets;
+  /**
+   * discord only, instead of `secret`: the application's Ed25519 public key as 64 hex
+   * digits, as the Discord developer portal shows it (several while rotating; a Buffer is
+   * the raw 32 bytes). Default: none.
+   */
+  readonly publicKey?: WebhookSecrets;
+  /**
+   * twilio only: the public base URL Twilio posts to, such as `'https://api.example.com'`,
+   * joined to each request's target (`/sms?x=1`). Twilio signs the URL it requested, which
+   * a server behind a proxy or TLS terminator cannot see, and `Host` or forwarding headers
+   * are the client's to choose, so the URL is configured, never read from the request.
+   * Default: none (each call passes an absolute `url`).
+   */
+  readonly publicUrl?: string;
   /**
    * mission-control only: the one header that carries this webhook's signature, instead of
    * `X-Hub-Signature-256` then `X-Webhook-Signature`. Default: those two.
@@ -55,8 +74,8 @@ export interface WebhookVerifierOptions {
 
 /** A verifier with its scheme, secrets and replay store prepared once. */
 export interface WebhookVerifier {
-  /** The scheme this verifier applies. */
-  readonly scheme: WebhookSchemeName;
+  /** The scheme this verifier applies: a built-in name, or a custom scheme's `name`. */
+  readonly scheme: string;
   /** True when accepted deliveries are also checked against the replay store. */
   readonly replayProtected: boolean;
   /**
@@ -78,11 +97,65 @@ function rejected(verdict: { error: WebhookRejected['error']; reason: string }):
   return { ok: false, error: verdict.error, reason: verdict.reason };
 }
 
+/** The same refusal with 401 instead of 403, for senders that require it (Discord). */
+function as401(verdict: WebhookRejected): WebhookRejected {
+  if (verdict.error.status !== 403) return verdict;
+  const e = verdict.error;
+  return {
+    ok: false,
+    error: new BulwarkError({ status: 401, code: e.code, detail: e.detail, headers: e.headers }),
+    reason: verdict.reason,
+  };
+}
+
+const ABSOLUTE = /^https?:\/\//i;
+
+/** The base URL without trailing slashes; a TypeError for anything but an http(s) URL. */
+function checkPublicUrl(value: unknown): string {
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' && ABSOLUTE.test(value) ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (url?.search !== '' || url.hash !== '') {
+    return fail(
+      'publicUrl',
+      `${JSON.stringify(value)} is not an http(s) base URL without a query`,
+      "write the scheme and host Twilio posts to, such as 'https://api.example.com'",
+    );
+  }
+  return (value as string).replace(/\/+$/, '');
+}
+
+/** The secret or public key given, refusing both at once and the wrong one for the scheme. */
+function secretsOf(scheme: WebhookScheme, options: WebhookVerifierOptions): WebhookSecrets {
+  const { secret, publicKey } = options;
+  if (publicKey !== undefined && scheme.name !== 'discord') {
+    return fail(
+      'publicKey',
+      `${scheme.name} does not verify with publicKey`,
+      scheme.name === 'standard-webhooks'
+        ? 'put the whpk_ key in secret (mixed with whsec_ secrets while rotating)'
+        : 'put the shared secret in secret',
+    );
+  }
+  if (scheme.name === 'discord' && secret !== undefined) {
+    return fail(
+      'secret',
+      'discord signs with Ed25519 and the receiver verifies with the public key',
+      'write publicKey: process.env.DISCORD_PUBLIC_KEY (the PUBLIC KEY of your Discord application)',
+    );
+  }
+  return publicKey ?? secret;
+}
 class Verifier implements WebhookVerifier {
-  readonly scheme: WebhookSchemeName;
+  readonly scheme: string;
   readonly replayProtected: boolean;
   readonly #scheme: WebhookScheme;
-  readonly #keys: readonly Buffer[];
+  readonly #keys: readonly WebhookKey[];
+  readonly #publicUrl: string | undefined;
+  readonly #refuse: (verdict: WebhookRejected) => WebhookRejected;
   readonly #cache: SecretCache;
   readonly #tolerance: number;
   readonly #maxHeaderLength: number;
@@ -116,7 +189,13 @@ class Verifier implements WebhookVerifier {
     }
     this.scheme = scheme.name;
     this.#scheme = scheme;
-    this.#keys = compileSecrets(scheme, options.secret);
+    this.#keys = compileSecrets(scheme, secretsOf(scheme, options));
+    if (options.publicUrl !== undefined && !scheme.needsUrl) {
+      fail('publicUrl', `${scheme.name} does not sign the URL`, 'remove publicUrl');
+    }
+    this.#publicUrl =
+      options.publicUrl === undefined ? undefined : checkPublicUrl(options.publicUrl);
+    this.#refuse = scheme.failureStatus === 401 ? as401 : (verdict) => verdict;
     this.#cache = new SecretCache(scheme);
     this.#tolerance = tolerance;
     this.#maxHeaderLength = maxHeaderLength;
@@ -143,6 +222,16 @@ class Verifier implements WebhookVerifier {
   }
 
   verifySignature(parts: WebhookRequestParts): WebhookVerdict {
+    const verdict = this.#verifySignature(parts);
+    return verdict.ok ? verdict : this.#refuse(verdict);
+  }
+
+  #url(target: string | undefined): string | undefined {
+    if (target === undefined || ABSOLUTE.test(target)) return target;
+    return this.#publicUrl === undefined ? undefined : this.#publicUrl + target;
+  }
+
+  #verifySignature(parts: WebhookRequestParts): WebhookVerdict {
     const scheme = this.#scheme;
     const keys = parts.secret === undefined ? this.#keys : this.#cache.get(parts.secret);
     if (keys.length === 0) {
@@ -160,7 +249,10 @@ class Verifier implements WebhookVerifier {
         reason: `no secret is configured for this ${scheme.name} webhook, so nothing can be verified`,
       });
     }
-    const parsed = scheme.parse(parts.headers, this.#maxHeaderLength);
+    const parsed = scheme.parse(parts.headers, this.#maxHeaderLength, {
+      body: parts.body,
+      url: scheme.needsUrl ? this.#url(parts.url) : undefined,
+    });
     if (!parsed.ok) return rejected(parsed);
     const delivery = parsed.delivery;
     if (delivery.timestamp !== undefined) {
@@ -178,12 +270,9 @@ class Verifier implements WebhookVerifier {
         reason: 'replay protection is on and the delivery id header is missing',
       });
     }
-    const prefix = delivery.signedPrefix;
     const body = parts.body;
     for (const key of keys) {
-      const hmac = createHmac('sha256', key);
-      if (prefix !== '') hmac.update(prefix);
-      if (matchesAny(hmac.update(body).digest(), delivery.signatures)) {
+      if (scheme.matches(key, delivery, body)) {
         if (delivery.deliveryId === undefined && delivery.timestamp === undefined) {
           return this.#plainAccepted;
         }
@@ -222,7 +311,7 @@ class Verifier implements WebhookVerifier {
       verdict.deliveryId ??
       `${verdict.timestamp ?? 0}:${createHash('sha256').update(parts.body).digest('base64url')}`;
     const refusal = await guard.claim(key);
-    return refusal === undefined ? verdict : rejected(refusal);
+    return refusal === undefined ? verdict : this.#refuse(rejected(refusal));
   }
 }
 

@@ -1,5 +1,6 @@
 import { readHeader } from '../header-value.js';
 import type { WebhookScheme } from '../scheme.js';
+import { firstHmacKey, hmacMatches, hmacOf } from './hmac.js';
 import { hexDigest, invalid, required, utf8Key } from './shared.js';
 
 const SIGNATURE = 'x-hub-signature-256';
@@ -17,9 +18,12 @@ export const githubScheme: WebhookScheme = {
   hasTimestamp: false,
   hasDeliveryId: true,
   unsignedWhenNoSecret: false,
+  failureStatus: 403,
+  needsUrl: false,
+  signsWithEveryKey: false,
   expects: 'X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>; X-GitHub-Delivery: <id>',
   headerNames: [SIGNATURE, DELIVERY],
-  keyBytes: (secret) => utf8Key('github', secret),
+  keyFor: (secret) => utf8Key('github', secret),
   parse(headers, maxHeaderLength) {
     const value = required(readHeader(headers, SIGNATURE, maxHeaderLength), SIGNATURE);
     if (typeof value !== 'string') return value;
@@ -41,9 +45,9 @@ export const githubScheme: WebhookScheme = {
       },
     };
   },
-  signedPrefix: () => '',
-  signatureHeaders: (digests, parts) => ({
-    'X-Hub-Signature-256': `sha256=${(digests[0] ?? Buffer.alloc(0)).toString('hex')}`,
+  matches: hmacMatches('sha256'),
+  sign: (keys, body, parts) => ({
+    'X-Hub-Signature-256': `sha256=${hmacOf('sha256', firstHmacKey(keys, 'github'), '', body).toString('hex')}`,
     'X-GitHub-Delivery': parts.deliveryId,
   }),
 };

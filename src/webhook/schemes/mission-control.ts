@@ -2,6 +2,7 @@ import { checkHeaderName } from '../../headers/validate.js';
 import type { HeaderBag } from '../../body/options.js';
 import { readHeader } from '../header-value.js';
 import type { ParseResult, WebhookScheme } from '../scheme.js';
+import { firstHmacKey, hmacMatches, hmacOf } from './hmac.js';
 import { hexDigest, invalid, missing, utf8Key } from './shared.js';
 
 const DEFAULT_HEADERS = ['x-hub-signature-256', 'x-webhook-signature'] as const;
@@ -23,9 +24,12 @@ export function missionControlScheme(headerName?: string): WebhookScheme {
     hasTimestamp: false,
     hasDeliveryId: false,
     unsignedWhenNoSecret: true,
+    failureStatus: 403,
+    needsUrl: false,
+    signsWithEveryKey: false,
     expects: `${display}: sha256=<hex HMAC-SHA256 of the raw body>`,
     headerNames: names,
-    keyBytes: (secret) => utf8Key('mission-control', secret),
+    keyFor: (secret) => utf8Key('mission-control', secret),
     parse(headers: HeaderBag, maxHeaderLength: number): ParseResult {
       for (const name of names) {
         const read = readHeader(headers, name, maxHeaderLength);
@@ -53,10 +57,10 @@ export function missionControlScheme(headerName?: string): WebhookScheme {
       }
       return missing(`none of ${names.join(', ')} was sent`);
     },
-    signedPrefix: () => '',
-    signatureHeaders: (digests) => ({
+    matches: hmacMatches('sha256'),
+    sign: (keys, body) => ({
       [headerName ?? 'X-Webhook-Signature']:
-        `sha256=${(digests[0] ?? Buffer.alloc(0)).toString('hex')}`,
+        `sha256=${hmacOf('sha256', firstHmacKey(keys, 'mission-control'), '', body).toString('hex')}`,
     }),
   };
 }

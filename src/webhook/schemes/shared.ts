@@ -10,26 +10,31 @@ import type { ParseResult } from '../scheme.js';
  * so 64 characters decoding to 32 bytes means all 64 were digits: the check and the decoding
  * are one pass, with no regular expression per request.
  */
-export function hexDigest(text: string): Buffer | undefined {
-  if (text.length !== 64) return undefined;
+export function hexDigest(text: string, size = 32): Buffer | undefined {
+  if (text.length !== 2 * size) return undefined;
   const bytes = Buffer.from(text, 'hex');
-  return bytes.length === 32 ? bytes : undefined;
+  return bytes.length === size ? bytes : undefined;
 }
 /**
- * One HMAC-SHA256 digest written as 44 characters of standard base64 (43 and one `=`),
- * decoded; undefined for anything else. Node's base64 decoder skips characters outside the
- * alphabet, so 44 characters decoding to 32 bytes leaves only the URL-safe `-` and `_` to
- * refuse by hand: one decoding and two scans instead of a regular expression per entry.
+ * One digest of `size` bytes written in standard padded base64 (an HMAC-SHA256 is 44
+ * characters, 43 and one `=`), decoded; undefined for anything else. Node's base64 decoder
+ * skips characters outside the alphabet, so the exact length decoding to `size` bytes
+ * leaves only the URL-safe `-` and `_` to refuse by hand: one decoding and two scans
+ * instead of a regular expression per entry.
  */
-export function base64Digest(text: string): Buffer | undefined {
-  if (text.length !== 44 || text.charCodeAt(43) !== 0x3d) return undefined;
+export function base64Digest(text: string, size = 32): Buffer | undefined {
+  const length = Math.ceil(size / 3) * 4;
+  const padding = (3 - (size % 3)) % 3;
+  if (text.length !== length) return undefined;
+  for (let i = 1; i <= padding; i++) if (text.charCodeAt(length - i) !== 0x3d) return undefined;
   if (text.includes('-') || text.includes('_')) return undefined;
   const bytes = Buffer.from(text, 'base64');
-  return bytes.length === 32 ? bytes : undefined;
+  return bytes.length === size ? bytes : undefined;
 }
 /** A Unix time in seconds: digits only, so "1e9", "-5" or " 5" never parse. */
 export const SECONDS = /^[0-9]{1,12}$/;
 
+/** A refusal with the generic 403; the verifier turns it into a 401 where a sender requires one. */
 export function invalid(reason: string): ParseResult & { ok: false } {
   return { ok: false, error: signatureInvalid(), reason };
 }
@@ -49,14 +54,17 @@ export function required(
   return invalid(read.why);
 }
 
-/** Key bytes for a secret used as-is (UTF-8), as GitHub, Stripe and Slack do. */
-export function utf8Key(scheme: string, secret: string): Buffer {
-  if (secret === '') {
+/**
+ * Key bytes for a secret used as-is (UTF-8), as GitHub, Stripe, Slack, Shopify and Twilio
+ * do; bytes given as a Buffer are the raw key.
+ */
+export function utf8Key(scheme: string, secret: string | Buffer): Buffer {
+  if (secret.length === 0) {
     throw new TypeError(
       `bulwark: webhook secret for ${scheme}: the secret is empty; give the secret the sender signs with.`,
     );
   }
-  return Buffer.from(secret, 'utf8');
+  return typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { readHeader } from '../header-value.js';
 import type { WebhookScheme } from '../scheme.js';
+import { firstHmacKey, hmacMatches, hmacOf } from './hmac.js';
 import { hexDigest, invalid, required, requiredSeconds, utf8Key } from './shared.js';
 
 const SIGNATURE = 'x-slack-signature';
@@ -14,10 +15,13 @@ export const slackScheme: WebhookScheme = {
   hasTimestamp: true,
   hasDeliveryId: false,
   unsignedWhenNoSecret: false,
+  failureStatus: 403,
+  needsUrl: false,
+  signsWithEveryKey: false,
   expects:
     'X-Slack-Request-Timestamp: <unix seconds>; X-Slack-Signature: v0=<hex HMAC-SHA256 of "v0:timestamp:body">',
   headerNames: [TIMESTAMP, SIGNATURE],
-  keyBytes: (secret) => utf8Key('slack', secret),
+  keyFor: (secret) => utf8Key('slack', secret),
   parse(headers, maxHeaderLength) {
     const ts = requiredSeconds(headers, TIMESTAMP);
     if (typeof ts !== 'string') return ts;
@@ -39,9 +43,9 @@ export const slackScheme: WebhookScheme = {
       },
     };
   },
-  signedPrefix: (d) => `v0:${d.timestamp ?? 0}:`,
-  signatureHeaders: (digests, parts) => ({
+  matches: hmacMatches('sha256'),
+  sign: (keys, body, parts) => ({
     'X-Slack-Request-Timestamp': String(parts.timestamp),
-    'X-Slack-Signature': `v0=${(digests[0] ?? Buffer.alloc(0)).toString('hex')}`,
+    'X-Slack-Signature': `v0=${hmacOf('sha256', firstHmacKey(keys, 'slack'), `v0:${parts.timestamp}:`, body).toString('hex')}`,
   }),
 };

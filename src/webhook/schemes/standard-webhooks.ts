@@ -1,5 +1,15 @@
+import { createPublicKey } from 'node:crypto';
 import { readHeader } from '../header-value.js';
-import type { WebhookScheme } from '../scheme.js';
+import type { KeyPurpose, WebhookKey, WebhookScheme } from '../scheme.js';
+import {
+  ED25519_SIGNATURE_BYTES,
+  ed25519PrivateKey,
+  ed25519PublicKey,
+  ed25519Sign,
+  ed25519VerifiesAny,
+} from './ed25519.js';
+import { hmacOf } from './hmac.js';
+import { matchesAny } from '../compare.js';
 import { base64Digest, invalid, required, requiredSeconds } from './shared.js';
 
 const ID = 'webhook-id';
@@ -8,32 +18,64 @@ const SIGNATURE = 'webhook-signature';
 const MAX_ID = 256;
 const MAX_ENTRIES = 32;
 const WHSEC = 'whsec_';
+const WHPK = 'whpk_';
+const WHSK = 'whsk_';
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
+function fail(problem: string): never {
+  throw new TypeError(
+    `bulwark: webhook secret for standard-webhooks: ${problem}; write the key as the sender shows it: whsec_<base64> for a shared secret, whpk_<base64> for an Ed25519 public key (verifying), whsk_<base64> for the Ed25519 secret key (signing), or pass the raw HMAC key bytes as a Buffer.`,
+  );
+}
+
+function base64(text: string, what: string): Buffer {
+  const bytes = BASE64.test(text) ? Buffer.from(text, 'base64') : Buffer.alloc(0);
+  if (bytes.length === 0) fail(`the ${what} is not base64`);
+  return bytes;
+}
+
 /**
- * Standard Webhooks (svix): `webhook-signature` holds space-separated `v1,<base64>` entries
- * (several while the sender rotates), each an HMAC-SHA256 of `${id}.${timestamp}.${body}`
- * keyed with the base64 secret after its `whsec_` prefix. Entries of other versions (such
- * as `v1a`, asymmetric) are skipped; a header with no usable `v1` entry is refused.
+ * `whsec_` (or no prefix) is the HMAC key; `whpk_` an Ed25519 public key (32 bytes);
+ * `whsk_` an Ed25519 secret key (its 32-byte seed, or libsodium's 64 bytes), which a
+ * receiver may also hold: its public half verifies.
+ */
+function keyFor(secret: string | Buffer, purpose: KeyPurpose): WebhookKey {
+  if (typeof secret !== 'string') {
+    if (secret.length === 0) fail('the key bytes are empty');
+    return Buffer.from(secret);
+  }
+  if (secret.startsWith(WHPK)) {
+    if (purpose === 'sign') fail('a whpk_ key is public and cannot sign; sign with the whsk_ key');
+    const key = ed25519PublicKey(base64(secret.slice(WHPK.length), 'whpk_ key'));
+    return key ?? fail('the whpk_ key is not a 32-byte Ed25519 public key');
+  }
+  if (secret.startsWith(WHSK)) {
+    const key = ed25519PrivateKey(base64(secret.slice(WHSK.length), 'whsk_ key'));
+    if (key === undefined) fail('the whsk_ key is not a 32- or 64-byte Ed25519 secret key');
+    return purpose === 'sign' ? key : createPublicKey(key);
+  }
+  return base64(secret.startsWith(WHSEC) ? secret.slice(WHSEC.length) : secret, 'secret');
+}
+
+/**
+ * Standard Webhooks (svix): `webhook-signature` holds space-separated `<version>,<base64>`
+ * entries (several while the sender rotates), each signing `${id}.${timestamp}.${body}`:
+ * `v1` an HMAC-SHA256 keyed with the base64 secret after its `whsec_` prefix, `v1a` an
+ * Ed25519 signature checked with a `whpk_` public key. Entries of other versions are
+ * skipped, as the spec says; a header with no usable entry is refused.
  */
 export const standardWebhooksScheme: WebhookScheme = {
   name: 'standard-webhooks',
   hasTimestamp: true,
   hasDeliveryId: true,
   unsignedWhenNoSecret: false,
+  failureStatus: 403,
+  needsUrl: false,
+  signsWithEveryKey: true,
   expects:
-    'webhook-id: <id>; webhook-timestamp: <unix seconds>; webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body"> (space-separated)',
+    'webhook-id: <id>; webhook-timestamp: <unix seconds>; webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body"> or v1a,<base64 Ed25519 signature> (space-separated)',
   headerNames: [ID, TIMESTAMP, SIGNATURE],
-  keyBytes(secret) {
-    const b64 = secret.startsWith(WHSEC) ? secret.slice(WHSEC.length) : secret;
-    const key = BASE64.test(b64) ? Buffer.from(b64, 'base64') : Buffer.alloc(0);
-    if (key.length === 0) {
-      throw new TypeError(
-        'bulwark: webhook secret for standard-webhooks: the secret is not base64; write it as the sender shows it, such as whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw (or pass the raw key bytes as a Buffer).',
-      );
-    }
-    return key;
-  },
+  keyFor,
   parse(headers, maxHeaderLength) {
     const id = required(readHeader(headers, ID, MAX_ID), ID, 'Missing webhook id header.');
     if (typeof id !== 'string') return id;
@@ -42,6 +84,7 @@ export const standardWebhooksScheme: WebhookScheme = {
     const value = required(readHeader(headers, SIGNATURE, maxHeaderLength), SIGNATURE);
     if (typeof value !== 'string') return value;
     const signatures: Buffer[] = [];
+    let asymmetric: Buffer[] | undefined;
     // Only a header with other versions needs the set, for the refusal's reason.
     let versions: Set<string> | undefined;
     // Entries are walked in place (no split, no slice per entry but the digest itself).
@@ -55,30 +98,40 @@ export const standardWebhooksScheme: WebhookScheme = {
       if (end > start) {
         const comma = value.indexOf(',', start);
         const versionEnd = comma === -1 || comma > end ? end : comma;
-        if (versionEnd - start !== 2 || !value.startsWith('v1', start)) {
+        const version = versionEnd - start;
+        const v1 = version === 2 && value.startsWith('v1', start);
+        const v1a = version === 3 && value.startsWith('v1a', start);
+        if (!v1 && !v1a) {
           (versions ??= new Set()).add(value.slice(start, Math.min(versionEnd, start + 16)));
         } else {
-          // A malformed v1 entry (including "v1,...=," left by a repeated header that a
-          // proxy joined with a comma) is refused rather than skipped.
-          const b64 = versionEnd === end ? value.slice(start, end) : value.slice(comma + 1, end);
-          const digest = base64Digest(b64);
+          // A malformed entry of a known version (including "v1,...=," left by a repeated
+          // header that a proxy joined with a comma, or "v1," with no signature at all) is
+          // refused rather than skipped.
+          const b64 = versionEnd === end ? '' : value.slice(comma + 1, end);
+          const digest = v1 ? base64Digest(b64) : base64Digest(b64, ED25519_SIGNATURE_BYTES);
           if (digest === undefined) {
-            return invalid(`a v1 entry of ${SIGNATURE} is not 44 base64 characters`);
+            return invalid(
+              v1
+                ? `a v1 entry of ${SIGNATURE} is not 44 base64 characters`
+                : `a v1a entry of ${SIGNATURE} is not 88 base64 characters`,
+            );
           }
-          signatures.push(digest);
+          if (v1) signatures.push(digest);
+          else (asymmetric ??= []).push(digest);
         }
       }
       start = end + 1;
     }
-    if (signatures.length === 0) {
+    if (signatures.length === 0 && asymmetric === undefined) {
       return invalid(
-        `${SIGNATURE} has no v1 entry${versions === undefined ? '' : ` (unknown versions: ${[...versions].join(', ')})`}`,
+        `${SIGNATURE} has no v1 or v1a entry${versions === undefined ? '' : ` (unknown versions: ${[...versions].join(', ')})`}`,
       );
     }
     return {
       ok: true,
       delivery: {
         signatures,
+        ...(asymmetric === undefined ? {} : { asymmetric }),
         timestamp: Number(ts),
         deliveryId: id,
         header: SIGNATURE,
@@ -86,10 +139,30 @@ export const standardWebhooksScheme: WebhookScheme = {
       },
     };
   },
-  signedPrefix: (d) => `${d.deliveryId ?? ''}.${d.timestamp ?? 0}.`,
-  signatureHeaders: (digests, parts) => ({
-    'webhook-id': parts.deliveryId,
-    'webhook-timestamp': String(parts.timestamp),
-    'webhook-signature': digests.map((d) => `v1,${d.toString('base64')}`).join(' '),
-  }),
+  matches(key, delivery, body) {
+    if (Buffer.isBuffer(key)) {
+      return (
+        delivery.signatures.length > 0 &&
+        matchesAny(hmacOf('sha256', key, delivery.signedPrefix, body), delivery.signatures)
+      );
+    }
+    return (
+      delivery.asymmetric !== undefined &&
+      ed25519VerifiesAny(key, delivery.signedPrefix, body, delivery.asymmetric)
+    );
+  },
+  sign(keys, body, parts) {
+    const prefix = `${parts.deliveryId}.${parts.timestamp}.`;
+    return {
+      'webhook-id': parts.deliveryId,
+      'webhook-timestamp': String(parts.timestamp),
+      'webhook-signature': keys
+        .map((key) =>
+          Buffer.isBuffer(key)
+            ? `v1,${hmacOf('sha256', key, prefix, body).toString('base64')}`
+            : `v1a,${ed25519Sign(key, prefix, body).toString('base64')}`,
+        )
+        .join(' '),
+    };
+  },
 };

@@ -1,5 +1,6 @@
 import { readHeader } from '../header-value.js';
 import type { WebhookScheme } from '../scheme.js';
+import { hmacMatches, hmacOf } from './hmac.js';
 import { SECONDS, hexDigest, invalid, required, utf8Key } from './shared.js';
 
 const SIGNATURE = 'stripe-signature';
@@ -15,9 +16,12 @@ export const stripeScheme: WebhookScheme = {
   hasTimestamp: true,
   hasDeliveryId: false,
   unsignedWhenNoSecret: false,
+  failureStatus: 403,
+  needsUrl: false,
+  signsWithEveryKey: true,
   expects: 'Stripe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">',
   headerNames: [SIGNATURE],
-  keyBytes: (secret) => utf8Key('stripe', secret),
+  keyFor: (secret) => utf8Key('stripe', secret),
   parse(headers, maxHeaderLength) {
     const value = required(readHeader(headers, SIGNATURE, maxHeaderLength), SIGNATURE);
     if (typeof value !== 'string') return value;
@@ -55,11 +59,13 @@ export const stripeScheme: WebhookScheme = {
       },
     };
   },
-  signedPrefix: (d) => `${d.timestamp ?? 0}.`,
-  signatureHeaders: (digests, parts) => ({
+  matches: hmacMatches('sha256'),
+  sign: (keys, body, parts) => ({
     'Stripe-Signature': [
       `t=${parts.timestamp}`,
-      ...digests.map((d) => `v1=${d.toString('hex')}`),
+      ...keys
+        .filter((key) => Buffer.isBuffer(key))
+        .map((key) => `v1=${hmacOf('sha256', key, `${parts.timestamp}.`, body).toString('hex')}`),
     ].join(','),
   }),
 };
