@@ -115,6 +115,11 @@ export function createRequestWebhookReceiver<Req>(
       'bulwark: verifyWebhook publicKey: both secret and publicKey are given; discord verifies with publicKey alone, every other scheme with secret.',
     );
   }
+  if (rest.scheme === 'discord' && sharedSecret !== undefined) {
+    throw new TypeError(
+      'bulwark: verifyWebhook secret: discord signs with Ed25519 and the receiver verifies with the public key; write publicKey: process.env.DISCORD_PUBLIC_KEY (the PUBLIC KEY of your Discord application), or publicKey: (req) => lookUpKey(req).',
+    );
+  }
   urlOption(rest.scheme, publicUrl);
   // discord's key is its public key; the core checks that each scheme gets the right one.
   const keyName = publicKey === undefined ? 'secret' : 'publicKey';

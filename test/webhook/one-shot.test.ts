@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { signWebhook, verifyWebhook } from 'bulwark';
+
+// The one-shot call prepares its options once per distinct value set and reuses them; these
+// tests pin that reuse can never verify with another call's secret or settings.
+const body = JSON.stringify({ event: 'push' });
+const headersFor = (secret: string) => {
+  const signed = signWebhook(body, secret, { scheme: 'github', deliveryId: 'd-1' });
+  return { 'x-hub-signature-256': signed['X-Hub-Signature-256'] ?? '', 'x-github-delivery': 'd-1' };
+};
+
+describe('verifyWebhook (one-shot) reuses prepared options by value', () => {
+  it('accepts with the right secret and refuses with another, call after call', async () => {
+    const headers = headersFor('right');
+    for (let i = 0; i < 3; i++) {
+      expect((await verifyWebhook({ body, headers, scheme: 'github', secret: 'right' })).ok).toBe(
+        true,
+      );
+      expect((await verifyWebhook({ body, headers, scheme: 'github', secret: 'wrong' })).ok).toBe(
+        false,
+      );
+    }
+  });
+
+  it('never confuses secrets whose text would run together in a key', async () => {
+    // Without lengths in the key, "a" + separator + "b" and "a<separator>b" could collide.
+    const tricky = 'x\u0000sgithub\u0000';
+    const headers = headersFor('x');
+    expect((await verifyWebhook({ body, headers, scheme: 'github', secret: 'x' })).ok).toBe(true);
+    expect((await verifyWebhook({ body, headers, scheme: 'github', secret: tricky })).ok).toBe(
+      false,
+    );
+    expect((await verifyWebhook({ body, headers, scheme: 'github', secret: ['x', 'y'] })).ok).toBe(
+      true,
+    );
+    expect((await verifyWebhook({ body, headers, scheme: 'github', secret: ['xy'] })).ok).toBe(
+      false,
+    );
+  });
+
+  it('keys on every option: a different tolerance is a different verifier', async () => {
+    const signed = signWebhook(body, 'whsec_aGVsbG8gd29ybGQ=', {
+      scheme: 'standard-webhooks',
+      timestamp: Math.floor(Date.now() / 1000) - 100,
+    });
+    const headers = Object.fromEntries(
+      Object.entries(signed).map(([k, v]) => [k.toLowerCase(), v]),
+    );
+    const options = {
+      body,
+      headers,
+      scheme: 'standard-webhooks',
+      secret: 'whsec_aGVsbG8gd29ybGQ=',
+      replay: false,
+    } as const;
+    expect((await verifyWebhook(options)).ok).toBe(true);
+    const strict = await verifyWebhook({ ...options, toleranceSeconds: 10 });
+    expect(strict.ok).toBe(false);
+    expect((await verifyWebhook(options)).ok).toBe(true);
+  });
+
+  it('still rejects a bad option, on every call', async () => {
+    const headers = headersFor('right');
+    for (let i = 0; i < 2; i++) {
+      await expect(
+        verifyWebhook({ body, headers, scheme: 'github', secret: 'right', toleranceSeconds: 0 }),
+      ).rejects.toThrow(TypeError);
+    }
+  });
+
+  it('prepares options it cannot key by value (a clock) per call', async () => {
+    const headers = headersFor('right');
+    const verdict = await verifyWebhook({
+      body,
+      headers,
+      scheme: 'github',
+      secret: 'right',
+      now: () => 0,
+    });
+    expect(verdict.ok).toBe(true);
+  });
+});
