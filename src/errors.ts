@@ -16,6 +16,7 @@ export type BulwarkErrorCode =
   | 'signature_missing'
   | 'signature_invalid'
   | 'secret_unavailable'
+  | 'url_unavailable'
   | 'timestamp_out_of_range'
   | 'replayed_delivery'
   | 'bad_request';

@@ -67,8 +67,13 @@ function prepareDefaults(base: FastifyWebhookRouteOptions): Prepared {
   if (key === undefined || key === '') {
     // The wiring of the issue that made this rule: `scope.register(verifyWebhook, { secret:
     // process.env.HOOK_SECRET })` with the variable unset must not leave the scope open.
+    // discord is keyed by its public key; naming `secret` there would be refused in turn.
+    const [option, what, env] =
+      base.scheme === 'discord'
+        ? ['publicKey', 'public key', 'DISCORD_PUBLIC_KEY']
+        : ['secret', 'secret', 'WEBHOOK_SECRET'];
     throw new TypeError(
-      `bulwark: verifyWebhook secret: ${key === '' ? 'the secret is an empty string' : 'no secret is given'}, and the plugin verifies every route of the scope it is registered in; write app.register(verifyWebhook, { secret: process.env.WEBHOOK_SECRET }) (and make sure it is set), or app.register(verifyWebhook, { global: false }) with config: { verifyWebhook: { secret } } on each webhook route.`,
+      `bulwark: verifyWebhook ${option}: ${key === '' ? `the ${what} is an empty string` : `no ${what} is given`}, and the plugin verifies every route of the scope it is registered in; write app.register(verifyWebhook, { ${option}: process.env.${env} }) (and make sure it is set), or app.register(verifyWebhook, { global: false }) with config: { verifyWebhook: { ${option} } } on each webhook route.`,
     );
   }
   return prepare(base);

@@ -39,6 +39,19 @@ export function replayStoreUnavailable(cause: unknown): BulwarkError {
 }
 
 /**
+ * The application's `publicUrl` function failed (it threw, or returned no absolute URL):
+ * without the URL the sender signed, the delivery cannot be verified, so it is refused; a
+ * 500 for the same reason as {@link secretUnavailable}.
+ */
+export function urlUnavailable(): BulwarkError {
+  return new BulwarkError({
+    status: 500,
+    code: 'url_unavailable',
+    detail: 'The webhook URL could not be determined; see the server log.',
+  });
+}
+
+/**
  * The application's per-request secret lookup failed (it threw, or returned something that
  * is not a secret): the delivery is refused, never passed on unchecked. A 500 because the
  * fault is the server's, so senders that retry on 5xx deliver again once it is fixed.

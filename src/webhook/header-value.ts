@@ -27,6 +27,11 @@ function lookup(headers: HeaderBag, name: string): string | readonly string[] | 
   return undefined;
 }
 
+/** True when the request carries the header at all (any case of its name, any value). */
+export function hasHeader(headers: HeaderBag, name: string): boolean {
+  return lookup(headers, name) !== undefined;
+}
+
 /**
  * One header value, trimmed, checked for the shapes that must never reach a parser: a
  * repeated field (ambiguous: which copy was signed?), a huge value, non-ASCII bytes. An

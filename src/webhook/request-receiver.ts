@@ -4,7 +4,7 @@ import type { LoggerLike } from '../log/logger-kind.js';
 import { reportMisuse } from '../log/misuse.js';
 import type { MisuseCode } from '../log/misuse.js';
 import { describeError } from '../util/describe-error.js';
-import { secretUnavailable } from './errors.js';
+import { secretUnavailable, urlUnavailable } from './errors.js';
 import { createWebhookReceiver } from './receiver.js';
 import type { WebhookReceipt, WebhookReceiverOptions } from './receiver.js';
 import type { WebhookSecrets } from './types.js';
@@ -133,7 +133,10 @@ export function createRequestWebhookReceiver<Req>(
       problem,
       `${problem}, so the delivery was refused with 500; ${instead}.`,
     );
-    return { ok: false, error: secretUnavailable() };
+    return {
+      ok: false,
+      error: code === 'misuse.webhook_url' ? urlUnavailable() : secretUnavailable(),
+    };
   };
   // The URL per request: the target as received (joined to a fixed publicUrl by the core),
   // or the app's function of the request, whose failure refuses the delivery, never passes it.
@@ -152,7 +155,7 @@ export function createRequestWebhookReceiver<Req>(
     if (typeof url === 'string' && ABSOLUTE_URL.test(url)) return url;
     return refuse(
       'misuse.webhook_url',
-      `the verifyWebhook publicUrl function returned ${typeof url === 'string' ? 'a URL that is not absolute' : `a ${typeof url}`}`,
+      `the verifyWebhook publicUrl function returned ${typeof url === 'string' ? 'a URL that is not absolute' : url === undefined ? 'undefined' : `a value of type ${typeof url}`}`,
       URL_TO_RETURN,
     );
   };

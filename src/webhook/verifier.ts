@@ -166,7 +166,12 @@ class Verifier implements WebhookVerifier {
   readonly #plainAccepted: WebhookAccepted;
 
   constructor(options: WebhookVerifierOptions, sharedStore?: ReplayOptions['store']) {
-    const scheme = schemeFor(options.scheme ?? 'mission-control', options.headerName);
+    // Only a missing scheme is the default: a null from a configuration file is a mistake.
+    const named: unknown = options.scheme;
+    const scheme = schemeFor(
+      named === undefined ? 'mission-control' : (named as WebhookVerifierOptions['scheme']),
+      options.headerName,
+    );
     const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
     if (!Number.isSafeInteger(tolerance) || tolerance < 1) {
       fail(
@@ -287,7 +292,7 @@ class Verifier implements WebhookVerifier {
     }
     return rejected({
       error: signatureInvalid(),
-      reason: `${delivery.header} carries ${delivery.signatures.length} signature(s) and none matches the body signed with the ${keys.length} configured secret(s)`,
+      reason: `${delivery.header} carries ${delivery.signatures.length + (delivery.asymmetric?.length ?? 0)} signature(s) or token(s) and none verifies with the ${keys.length} configured key(s)`,
     });
   }
 

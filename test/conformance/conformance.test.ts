@@ -5,11 +5,13 @@ import { misuseAtStartup, misuseScenarios } from './scenarios/misuse.js';
 import { protectAtStartup } from './scenarios/protect.js';
 import { rateLimitScenarios } from './scenarios/rate-limit.js';
 import { securityHeaderScenarios } from './scenarios/security-headers.js';
+import { webhookProviderScenarios } from './scenarios/webhook-providers.js';
 import { webhookScenarios } from './scenarios/webhooks.js';
 
 // Every capability adds its scenario list here; each runs on Express, Koa and Fastify.
 runConformance('security headers', securityHeaderScenarios);
 runConformance('webhooks', webhookScenarios);
+runConformance('webhook providers', webhookProviderScenarios);
 runConformance('rate limiting', rateLimitScenarios);
 runConformance('cors', corsScenarios, corsAtStartup);
 // Wired the way a new user wires it: refused at startup, or refused and logged once.

@@ -37,9 +37,11 @@ export type MiddlewareSpec =
   /** bulwark's verifyWebhook (Fastify: the plugin, with route `config.verifyWebhook`). */
   | {
       readonly kind: 'verifyWebhook';
-      readonly options?: WebhookReceiverOptions;
+      readonly options?: WebhookSpecOptions;
       /** A per-request secret function that misbehaves, instead of `options.secret`. */
       readonly secretFn?: 'throws' | 'wrong-type';
+      /** A `publicUrl` function of the framework's request, instead of `options.publicUrl`. */
+      readonly publicUrlFn?: PublicUrlSpec;
       readonly onReject?: OnRejectSpec;
     }
   | RateLimitMiddlewareSpec
@@ -62,7 +64,24 @@ export type MiddlewareSpec =
    * `other` is the body-parser package, @koa/bodyparser, or a Fastify onRequest hook that
    * reads request.raw itself.
    */
-  | { readonly kind: 'bodyParser'; readonly parser: 'json' | 'other' };
+  | { readonly kind: 'bodyParser'; readonly parser: 'json' | 'other' }
+  /**
+   * What a form-posting sender (Twilio, Slack) needs on each framework, as the webhooks
+   * guide says: Fastify has no form parser of its own, so the app adds one for
+   * `application/x-www-form-urlencoded`, as @fastify/formbody does (an object of fields);
+   * Express and Koa need none, since verifyWebhook parses a verified form into `body`
+   * itself, so there it mounts nothing.
+   */
+  | { readonly kind: 'formParser' };
+
+/**
+ * The core webhook options, with `publicKey` also given as `undefined`: what
+ * `publicKey: process.env.DISCORD_PUBLIC_KEY` is with the variable unset, which every
+ * adapter's options accept and must refuse at startup.
+ */
+export type WebhookSpecOptions = Omit<WebhookReceiverOptions, 'publicKey'> & {
+  readonly publicKey?: WebhookReceiverOptions['publicKey'] | undefined;
+};
 
 /** bulwark's rateLimit; `false` on a route opts it out (Fastify route config). */
 export interface RateLimitMiddlewareSpec {
@@ -300,6 +319,33 @@ export function misbehavingSecret(kind: 'throws' | 'wrong-type'): () => never | 
   }
   // A lookup that returns the whole record instead of its secret field.
   return () => Promise.resolve({ id: 7, secret: 's' } as unknown as string);
+}
+
+/**
+ * A twilio `publicUrl` function, described as data: `{ base }` joins the base to the request
+ * target as the framework itself reports it (Express req.originalUrl, Koa ctx.originalUrl,
+ * Fastify request.url), as an app behind a proxy writes it; `'throws'` is a URL lookup that
+ * fails; `'relative'` returns the target alone, without the public host (a URL the sender
+ * never signed).
+ */
+export type PublicUrlSpec = { readonly base: string } | 'throws' | 'relative';
+
+/** The `publicUrl` option a spec asks for, given how a framework reads the request target. */
+export function publicUrlOption<Req>(
+  spec: { readonly publicUrlFn?: PublicUrlSpec },
+  target: (req: Req) => string,
+): { publicUrl?: (req: Req) => string } {
+  const fn = spec.publicUrlFn;
+  if (fn === undefined) return {};
+  if (fn === 'throws') {
+    return {
+      publicUrl: () => {
+        throw new Error('route map offline: postgres://app:hunter2@db.internal/routes');
+      },
+    };
+  }
+  if (fn === 'relative') return { publicUrl: target };
+  return { publicUrl: (req) => fn.base + target(req) };
 }
 
 /** An onReject that misbehaves the way a spec asks. */

@@ -101,5 +101,6 @@ describe('public types', () => {
     expectTypeOf(reportMisuse).parameter(1).toEqualTypeOf<MisuseCode>();
     expectTypeOf<'misuse.body_consumed'>().toExtend<MisuseCode>();
     expectTypeOf<'secret_unavailable'>().toExtend<BulwarkErrorCode>();
+    expectTypeOf<'url_unavailable'>().toExtend<BulwarkErrorCode>();
   });
 });

@@ -59,6 +59,46 @@ describe('createWebhookReceiver', () => {
   });
 });
 
+describe('createWebhookReceiver: schemes that sign more than the body', () => {
+  it('verifies twilio against the request target joined to publicUrl', async () => {
+    const form = 'Body=hi&From=%2B15557654321';
+    const receiver = createWebhookReceiver({
+      scheme: 'twilio',
+      secret: SECRET,
+      publicUrl: 'https://example.com',
+    });
+    const signed = signWebhook(form, SECRET, {
+      scheme: 'twilio',
+      url: 'https://example.com/sms?x=1',
+    });
+    const headers = { ...signed, 'content-type': 'application/x-www-form-urlencoded' };
+    const ok = request(form, headers);
+    const r = await receiver.receive(ok.stream, ok.headers, undefined, '/sms?x=1');
+    expect(r.ok && r.verdict.verified).toBe(true);
+    // Without the target the URL Twilio signed is unknown: refused, never guessed from Host.
+    const blind = request(form, headers);
+    expect(await receiver.receive(blind.stream, blind.headers)).toMatchObject({
+      ok: false,
+      error: { status: 403 },
+    });
+  });
+
+  it('answers discord failures with 401, as Discord requires of an endpoint', async () => {
+    const receiver = createWebhookReceiver({
+      scheme: 'discord',
+      publicKey: '3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29',
+    });
+    const { stream, headers } = request('{"type":1}', {
+      'x-signature-timestamp': String(Math.floor(Date.now() / 1000)),
+      'x-signature-ed25519': '0'.repeat(128),
+    });
+    expect(await receiver.receive(stream, headers)).toMatchObject({
+      ok: false,
+      error: { status: 401 },
+    });
+  });
+});
+
 describe('createBodyReceiver', () => {
   it('rejects a bad parseAs at creation', () => {
     expect(() => createBodyReceiver({ parseAs: 'xml' as never })).toThrow(

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createWebhookVerifier, signWebhook, verifyWebhook } from 'bulwark';
+import { WEBHOOK_SCHEMES, createWebhookVerifier, signWebhook, verifyWebhook } from 'bulwark';
 import type { WebhookSchemeName, WebhookVerdict } from 'bulwark';
 
 const SECRET = 'mc-secret';
@@ -192,9 +192,22 @@ describe('standard-webhooks details', () => {
     const sig = headers['webhook-signature'] ?? '';
     const r = await v.verify({
       body,
-      headers: { ...headers, 'webhook-signature': `v1a,abcd v1,${'A'.repeat(43)}= ${sig}` },
+      headers: { ...headers, 'webhook-signature': `v2,abcd v1,${'A'.repeat(43)}= ${sig}` },
     });
     expect(r.ok).toBe(true);
+  });
+
+  // v1a (Ed25519) is a known version: a malformed entry of it is refused, not skipped as an
+  // unknown version would be, so a mangled header never passes on the strength of another
+  // entry whose neighbour the parser could not read.
+  it('refuses a malformed v1a entry beside a valid v1 one', async () => {
+    const sig = headers['webhook-signature'] ?? '';
+    const r = await v.verify({
+      body,
+      headers: { ...headers, 'webhook-signature': `v1a,abcd ${sig}` },
+    });
+    expectRejected(r, 403, 'Invalid webhook signature.');
+    if (!r.ok) expect(r.reason).toMatch(/v1a entry/);
   });
 
   it('refuses a header with only unknown versions', async () => {
@@ -220,7 +233,12 @@ describe('standard-webhooks details', () => {
 
 describe('verifier options', () => {
   it.each([
-    [{ scheme: 'gitlab' }, /not a scheme/],
+    [{ scheme: 'gitlub' }, new RegExp(`not a scheme; write one of ${WEBHOOK_SCHEMES.join(', ')}`)],
+    [{ scheme: 'github', publicKey: 'ab' }, /github does not verify with publicKey/],
+    [{ scheme: 'discord', secret: 'x' }, /write publicKey/],
+    [{ scheme: 'github', secret: 'k', publicUrl: 'https://example.com' }, /does not sign the URL/],
+    [{ scheme: 'twilio', secret: 'k', publicUrl: 'example.com' }, /publicUrl/],
+    [{ scheme: 'twilio', secret: 'k', publicUrl: 'https://example.com/?a=1' }, /without a query/],
     [{ scheme: 'github', headerName: 'X-Sig' }, /only the mission-control/],
     [{ headerName: 'bad header' }, /field name/],
     [{ toleranceSeconds: 0 }, /toleranceSeconds/],

@@ -47,6 +47,19 @@ const KNOWN = [
 ];
 const SIZES: Record<string, number> = { sha1: 20, sha256: 32, sha512: 64 };
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;
+// A custom scheme may not take a built-in's name: options and messages keyed on the name
+// (discord's publicKey, twilio's publicUrl) would apply to the wrong scheme.
+const BUILT_IN_NAMES: ReadonlySet<string> = new Set([
+  'mission-control',
+  'github',
+  'standard-webhooks',
+  'stripe',
+  'slack',
+  'discord',
+  'shopify',
+  'twilio',
+  'gitlab',
+]);
 const PLACEHOLDER = /\{([^}]*)\}/g;
 const MAX_ID = 256;
 
@@ -74,7 +87,15 @@ function header(option: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string')
     return fail(option, 'is not a string', "write a header name such as 'x-signature'");
-  checkHeaderName(value);
+  try {
+    checkHeaderName(value);
+  } catch {
+    fail(
+      option,
+      `${JSON.stringify(value)} is not a valid HTTP header name`,
+      "write a name such as 'x-signature'",
+    );
+  }
   return value.toLowerCase();
 }
 
@@ -138,6 +159,13 @@ export function customScheme(spec: CustomWebhookScheme): WebhookScheme {
       'name',
       `${JSON.stringify(spec.name)} is not a name`,
       "write lower-case letters, digits and dashes, such as 'zoom'",
+    );
+  }
+  if (BUILT_IN_NAMES.has(spec.name)) {
+    fail(
+      'name',
+      `${spec.name} is a built-in scheme`,
+      `write scheme: '${spec.name}', or give your scheme another name`,
     );
   }
   const algorithm = oneOf('algorithm', spec.algorithm, ['sha256', 'sha1', 'sha512'], 'sha256');

@@ -31,6 +31,13 @@ export const gitlabScheme: WebhookScheme = {
   // A receiver keeps only the token's digest; a sender needs the token itself.
   keyFor: (secret, purpose) => {
     const token = utf8Key('gitlab', secret);
+    // A header carries printable ASCII only (anything else is refused before comparison),
+    // so a token outside it could never match: say so now rather than refuse every delivery.
+    if (!/^[\x21-\x7e]+$/.test(token.toString('latin1'))) {
+      throw new TypeError(
+        'bulwark: webhook secret for gitlab: the token has characters a header cannot carry (non-ASCII, spaces or control characters); give the Secret token exactly as set in GitLab.',
+      );
+    }
     return purpose === 'verify' ? digest(token) : token;
   },
   parse(headers, maxHeaderLength) {

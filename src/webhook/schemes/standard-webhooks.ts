@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { readHeader } from '../header-value.js';
+import { hasHeader, readHeader } from '../header-value.js';
 import type { KeyPurpose, WebhookKey, WebhookScheme } from '../scheme.js';
 import {
   ED25519_SIGNATURE_BYTES,
@@ -15,6 +15,10 @@ import { base64Digest, invalid, required, requiredSeconds } from './shared.js';
 const ID = 'webhook-id';
 const TIMESTAMP = 'webhook-timestamp';
 const SIGNATURE = 'webhook-signature';
+// Svix, the scheme's origin, sends the same three headers prefixed `svix-` unless an account
+// opts into `webhook-`; its own libraries read either set. Read as a set, never mixed.
+const SVIX = { id: 'svix-id', timestamp: 'svix-timestamp', signature: 'svix-signature' };
+const STANDARD = { id: ID, timestamp: TIMESTAMP, signature: SIGNATURE };
 const MAX_ID = 256;
 const MAX_ENTRIES = 32;
 const WHSEC = 'whsec_';
@@ -74,14 +78,26 @@ export const standardWebhooksScheme: WebhookScheme = {
   signsWithEveryKey: true,
   expects:
     'webhook-id: <id>; webhook-timestamp: <unix seconds>; webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body"> or v1a,<base64 Ed25519 signature> (space-separated)',
-  headerNames: [ID, TIMESTAMP, SIGNATURE],
+  headerNames: [ID, TIMESTAMP, SIGNATURE, SVIX.id, SVIX.timestamp, SVIX.signature],
   keyFor,
   parse(headers, maxHeaderLength) {
-    const id = required(readHeader(headers, ID, MAX_ID), ID, 'Missing webhook id header.');
+    // The standard names first, without a scan; the svix- set only when they are absent.
+    const names =
+      headers[SIGNATURE] === undefined &&
+      headers[ID] === undefined &&
+      (hasHeader(headers, SVIX.signature) || hasHeader(headers, SVIX.id))
+        ? SVIX
+        : STANDARD;
+    const signatureName = names.signature;
+    const id = required(
+      readHeader(headers, names.id, MAX_ID),
+      names.id,
+      'Missing webhook id header.',
+    );
     if (typeof id !== 'string') return id;
-    const ts = requiredSeconds(headers, TIMESTAMP);
+    const ts = requiredSeconds(headers, names.timestamp);
     if (typeof ts !== 'string') return ts;
-    const value = required(readHeader(headers, SIGNATURE, maxHeaderLength), SIGNATURE);
+    const value = required(readHeader(headers, signatureName, maxHeaderLength), signatureName);
     if (typeof value !== 'string') return value;
     const signatures: Buffer[] = [];
     let asymmetric: Buffer[] | undefined;
@@ -93,7 +109,9 @@ export const standardWebhooksScheme: WebhookScheme = {
       let end = value.indexOf(' ', start);
       if (end === -1) end = value.length;
       if (++entries > MAX_ENTRIES) {
-        return invalid(`${SIGNATURE} has ${value.split(' ').length} entries, over ${MAX_ENTRIES}`);
+        return invalid(
+          `${signatureName} has ${value.split(' ').length} entries, over ${MAX_ENTRIES}`,
+        );
       }
       if (end > start) {
         const comma = value.indexOf(',', start);
@@ -112,8 +130,8 @@ export const standardWebhooksScheme: WebhookScheme = {
           if (digest === undefined) {
             return invalid(
               v1
-                ? `a v1 entry of ${SIGNATURE} is not 44 base64 characters`
-                : `a v1a entry of ${SIGNATURE} is not 88 base64 characters`,
+                ? `a v1 entry of ${signatureName} is not 44 base64 characters`
+                : `a v1a entry of ${signatureName} is not 88 base64 characters`,
             );
           }
           if (v1) signatures.push(digest);
@@ -124,7 +142,7 @@ export const standardWebhooksScheme: WebhookScheme = {
     }
     if (signatures.length === 0 && asymmetric === undefined) {
       return invalid(
-        `${SIGNATURE} has no v1 or v1a entry${versions === undefined ? '' : ` (unknown versions: ${[...versions].join(', ')})`}`,
+        `${signatureName} has no v1 or v1a entry${versions === undefined ? '' : ` (unknown versions: ${[...versions].join(', ')})`}`,
       );
     }
     return {
@@ -134,7 +152,7 @@ export const standardWebhooksScheme: WebhookScheme = {
         ...(asymmetric === undefined ? {} : { asymmetric }),
         timestamp: Number(ts),
         deliveryId: id,
-        header: SIGNATURE,
+        header: signatureName,
         signedPrefix: `${id}.${ts}.`,
       },
     };

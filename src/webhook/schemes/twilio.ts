@@ -116,13 +116,26 @@ export const twilioScheme: WebhookScheme = {
     const hash = BODY_HASH.exec(url);
     if (hash !== null) {
       // A JSON (or other non-form) body: the URL is signed, the body is bound by its hash.
-      const claimed = Buffer.from(decodeURIComponent(hash[1] ?? ''), 'utf8');
+      // The URL is the sender's text: a malformed escape is a refusal, never an exception.
+      let text: string;
+      try {
+        text = decodeURIComponent(hash[1] ?? '');
+      } catch {
+        return invalid('the bodySHA256 parameter of the URL is not valid percent-encoding');
+      }
+      const claimed = Buffer.from(text, 'utf8');
       const actual = Buffer.from(createHash('sha256').update(context.body).digest('hex'));
       if (claimed.length !== actual.length || !timingSafeEqual(claimed, actual)) {
         return invalid('the bodySHA256 parameter of the URL does not match the body');
       }
     } else if (isForm(headers)) {
       params = sortedParameters(context.body);
+    } else if (context.body.length > 0) {
+      // Without a form or a bodySHA256 the signature covers the URL alone: a signature
+      // captured from a GET callback would otherwise carry any body an attacker posts.
+      return invalid(
+        'the body is neither a form nor bound by a bodySHA256 parameter in the URL, so the signature does not cover it',
+      );
     }
     const alternate = otherPortForm(url);
     return {

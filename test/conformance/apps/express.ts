@@ -15,7 +15,14 @@ import {
   securityHeaders,
   verifyWebhook,
 } from 'bulwark/express';
-import { appLog, misbehaving, protectOptions, rateLimitOptions, sharedLimiters } from '../types.js';
+import {
+  appLog,
+  misbehaving,
+  protectOptions,
+  publicUrlOption,
+  rateLimitOptions,
+  sharedLimiters,
+} from '../types.js';
 import type {
   AppLog,
   AppSpec,
@@ -58,6 +65,11 @@ function builder(log: AppLog, json: () => RequestHandler): Build {
         };
       case 'bodyParser':
         return spec.parser === 'json' ? json() : bodyParser.json();
+      case 'formParser':
+        // verifyWebhook parses a verified form itself.
+        return (_req, _res, next) => {
+          next();
+        };
       case 'payloadLimit':
         return payloadLimit({
           ...spec.options,
@@ -69,6 +81,7 @@ function builder(log: AppLog, json: () => RequestHandler): Build {
           ...spec.options,
           logger,
           ...misbehaving(spec),
+          ...publicUrlOption(spec, (req: Request) => req.originalUrl),
         });
       case 'rateLimit': {
         // A route-level `false` mounts nothing: Express has no global middleware to opt out of.

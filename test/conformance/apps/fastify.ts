@@ -12,7 +12,14 @@ import {
   securityHeaders,
   verifyWebhook,
 } from 'bulwark/fastify';
-import { appLog, misbehaving, protectOptions, rateLimitOptions, sharedLimiters } from '../types.js';
+import {
+  appLog,
+  misbehaving,
+  protectOptions,
+  publicUrlOption,
+  rateLimitOptions,
+  sharedLimiters,
+} from '../types.js';
 import type {
   AppLog,
   AppSpec,
@@ -44,7 +51,11 @@ class Translator {
   }
 
   webhook(spec: Extract<MiddlewareSpec, { kind: 'verifyWebhook' }>) {
-    return { ...spec.options, ...misbehaving(spec) };
+    return {
+      ...spec.options,
+      ...misbehaving(spec),
+      ...publicUrlOption(spec, (request: FastifyRequest) => request.url),
+    };
   }
 
   async register(app: FastifyInstance, spec: MiddlewareSpec): Promise<void> {
@@ -89,6 +100,17 @@ class Translator {
             request.log.debug({ bytes }, 'read the body in onRequest');
           });
         }
+        return;
+      case 'formParser':
+        // The app's own form parser, as @fastify/formbody adds: Fastify answers 415 to a
+        // form without one, after bulwark's preParsing hook verified the bytes.
+        app.addContentTypeParser(
+          'application/x-www-form-urlencoded',
+          { parseAs: 'string' },
+          (_r, body, done) => {
+            done(null, Object.fromEntries(new URLSearchParams(String(body))));
+          },
+        );
         return;
       case 'payloadLimit':
         await app.register(payloadLimit, { ...spec.options, logger, ...misbehaving(spec) });

@@ -14,7 +14,14 @@ import {
   securityHeaders,
   verifyWebhook,
 } from 'bulwark/koa';
-import { appLog, misbehaving, protectOptions, rateLimitOptions, sharedLimiters } from '../types.js';
+import {
+  appLog,
+  misbehaving,
+  protectOptions,
+  publicUrlOption,
+  rateLimitOptions,
+  sharedLimiters,
+} from '../types.js';
 import type {
   AppLog,
   AppSpec,
@@ -64,6 +71,9 @@ function builder(log: AppLog): Build {
         };
       case 'bodyParser':
         return spec.parser === 'json' ? koaBodyparser() : koaBody();
+      case 'formParser':
+        // verifyWebhook parses a verified form itself.
+        return (_ctx, next) => next();
       case 'payloadLimit':
         return payloadLimit({
           ...spec.options,
@@ -75,6 +85,7 @@ function builder(log: AppLog): Build {
           ...spec.options,
           logger,
           ...misbehaving(spec),
+          ...publicUrlOption(spec, (ctx: Context) => ctx.originalUrl),
         });
       case 'rateLimit': {
         if (spec.options === false) return (_ctx, next) => next();

@@ -1,5 +1,11 @@
 import { signWebhook } from 'bulwark';
-import type { AppSpec, Scenario, ScenarioRequest, StartupScenario } from '../types.js';
+import type {
+  AppSpec,
+  Scenario,
+  ScenarioRequest,
+  StartupScenario,
+  WebhookSpecOptions,
+} from '../types.js';
 
 /**
  * The misuse corpus: bulwark wired the way a new user wires it, on every framework. Each
@@ -46,6 +52,7 @@ const consumed = {
     'The request body was read by another body parser before it could be checked; see the server log.',
 };
 const secretFailed = { detail: 'The webhook secret could not be looked up; see the server log.' };
+const urlFailed = { detail: 'The webhook URL could not be determined; see the server log.' };
 
 /** The webhook middleware mounted for a scope, routes without any per-route setting. */
 const scoped: AppSpec = {
@@ -197,6 +204,53 @@ const badOnReject: AppSpec = {
           kind: 'rateLimit',
           options: { limiter: { name: 'reject', limit: 1, ...window, logger: silent } },
           onReject: 'rejects',
+        },
+      ],
+    },
+  ],
+};
+
+const TWILIO_TOKEN = 'misuse-twilio-token';
+const twilioForm = 'From=%2B15550100&Body=Hi';
+/** A Twilio form post signed for its public URL, which the app must know to check it. */
+const twilioPost = (path: string): ScenarioRequest => ({
+  method: 'POST',
+  path,
+  headers: {
+    'Content-Type': 'application/x-www-form-urlencoded',
+    ...signWebhook(twilioForm, TWILIO_TOKEN, {
+      scheme: 'twilio',
+      url: `https://hooks.example.com${path}`,
+    }),
+  },
+  body: twilioForm,
+});
+
+/** Twilio routes whose publicUrl function fails: one throws, one forgets the public host. */
+const badPublicUrl: AppSpec = {
+  use: [{ kind: 'securityHeaders' }, { kind: 'formParser' }],
+  routes: [
+    {
+      method: 'POST',
+      path: '/hooks/throws',
+      reply: echo,
+      use: [
+        {
+          kind: 'verifyWebhook',
+          options: { scheme: 'twilio', secret: TWILIO_TOKEN },
+          publicUrlFn: 'throws',
+        },
+      ],
+    },
+    {
+      method: 'POST',
+      path: '/hooks/relative',
+      reply: echo,
+      use: [
+        {
+          kind: 'verifyWebhook',
+          options: { scheme: 'twilio', secret: TWILIO_TOKEN },
+          publicUrlFn: 'relative',
         },
       ],
     },
@@ -448,7 +502,36 @@ export const misuseScenarios: readonly Scenario[] = [
       log: [onRejectLog],
     },
   },
-  // 9. securityHeaders where the guide puts it, with the app's own error handler.
+  // 9. A Twilio publicUrl function that fails: the URL is unknown, so nothing can be
+  //    verified; refused with 500 (the app's fault), never passed to the handler.
+  {
+    name: 'a twilio publicUrl function that throws: 500, one log line without the credentials it quoted',
+    app: badPublicUrl,
+    request: twilioPost('/hooks/throws'),
+    repeat: 2,
+    expect: {
+      status: 500,
+      headers: MC,
+      json: urlFailed,
+      log: [
+        /^error: misuse\.webhook_url: the verifyWebhook publicUrl function threw \(route map offline: postgres:\/\/app:\*\*\*@db\.internal\/routes\), so the delivery was refused with 500; return the full URL/,
+      ],
+    },
+  },
+  {
+    name: 'a twilio publicUrl function that returns the request target alone: 500 and one log line',
+    app: badPublicUrl,
+    request: twilioPost('/hooks/relative'),
+    repeat: 2,
+    expect: {
+      status: 500,
+      json: urlFailed,
+      log: [
+        /^error: misuse\.webhook_url: the verifyWebhook publicUrl function returned a URL that is not absolute/,
+      ],
+    },
+  },
+  // 10. securityHeaders where the guide puts it, with the app's own error handler.
   {
     name: "securityHeaders first: an error answered by the app's own error handler carries them",
     app: handled,
@@ -462,6 +545,14 @@ export const misuseScenarios: readonly Scenario[] = [
     expect: { status: 404, headers: MC },
   },
 ];
+
+/** An app with one webhook route verified with `options`, as a provider's route is wired. */
+const webhookRoute = (options: WebhookSpecOptions): AppSpec => ({
+  use: [],
+  routes: [
+    { method: 'POST', path: '/hooks/in', reply: echo, use: [{ kind: 'verifyWebhook', options }] },
+  ],
+});
 
 /** Wirings refused when the app is built: the same TypeError on every framework. */
 export const misuseAtStartup: readonly StartupScenario[] = [
@@ -484,6 +575,47 @@ export const misuseAtStartup: readonly StartupScenario[] = [
     name: 'verifyWebhook with an empty secret',
     app: { use: [{ kind: 'verifyWebhook', options: { secret: '' } }], routes: [] },
     error: /verifyWebhook secret: the secret is an empty string/,
+  },
+  // Webhook schemes given the wrong kind of key or option: each would verify nothing, or
+  // check against a URL or key the sender never used.
+  {
+    name: 'verifyWebhook for twilio without publicUrl (Host is chosen by the client)',
+    app: webhookRoute({ scheme: 'twilio', secret: 'token' }),
+    error:
+      /verifyWebhook publicUrl: twilio signs the public URL it posts to.*write publicUrl: 'https:\/\/api\.example\.com'/,
+  },
+  {
+    name: 'verifyWebhook for discord with secret instead of publicKey',
+    app: webhookRoute({ scheme: 'discord', secret: 'a'.repeat(64) }),
+    error:
+      /secret: discord signs with Ed25519 and the receiver verifies with the public key; write publicKey: process\.env\.DISCORD_PUBLIC_KEY/,
+  },
+  {
+    name: 'verifyWebhook for discord with publicKey unset (an unset environment variable)',
+    // What `publicKey: process.env.DISCORD_PUBLIC_KEY` is when the variable is not set.
+    app: webhookRoute({ scheme: 'discord', publicKey: undefined }),
+    error:
+      /verifyWebhook publicKey: no public key is given, so nothing would be verified; write publicKey: process\.env\.DISCORD_PUBLIC_KEY/,
+  },
+  {
+    name: 'verifyWebhook with a custom scheme whose signed template leaves out {body}',
+    app: webhookRoute({
+      scheme: {
+        name: 'zoom',
+        signatureHeader: 'x-zm-signature',
+        signaturePrefix: 'v0=',
+        signed: 'v0:{timestamp}',
+        timestampHeader: 'x-zm-request-timestamp',
+      },
+      secret: 'zoom-secret',
+    }),
+    error: /webhook scheme signed: has \{body\} 0 times; write it exactly once/,
+  },
+  {
+    name: 'verifyWebhook for github given publicKey',
+    app: webhookRoute({ scheme: 'github', publicKey: 'github-secret' }),
+    error:
+      /webhook publicKey: github does not verify with publicKey; put the shared secret in secret/,
   },
   {
     name: 'rateLimit with a limit of 0',
