@@ -3,16 +3,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WEBHOOK_SCHEMES, createWebhookVerifier, signWebhook } from 'bulwark';
 import type { WebhookSchemeName, WebhookVerifierOptions } from 'bulwark';
+import { lowerKeys } from '../helpers/webhook.js';
 
 const NOW = 1_800_000_000;
 const now = () => NOW * 1000;
 // Twilio signs the absolute URL it posts to; the receiver must be told the same one.
 const HOOK_URL = 'https://example.com/hook';
 const FORM = 'application/x-www-form-urlencoded';
-
-function lowerKeys(h: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
-}
 
 // RFC 8410: the PKCS #8 header that wraps a raw 32-byte Ed25519 seed, so node:crypto can
 // derive the public key a receiver holds from the seed a sender signs with.

@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryReplayStore, createWebhookVerifier, signWebhook } from 'bulwark';
 import type { ReplayStore, WebhookVerdict } from 'bulwark';
+import { lowerKeys } from '../helpers/webhook.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const body = Buffer.from('{"type":"invoice.paid"}');
 
 function sw(deliveryId: string, secret: string | string[] = SECRET) {
   return lowerKeys(signWebhook(body, secret, { scheme: 'standard-webhooks', deliveryId }));
-}
-
-function lowerKeys(h: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
 function status(v: WebhookVerdict): number {

@@ -1,9 +1,18 @@
 import { getHashes } from 'node:crypto';
 import { checkHeaderName } from '../../headers/validate.js';
+import { WEBHOOK_SCHEMES } from './names.js';
 import { readHeader } from '../header-value.js';
 import type { WebhookScheme } from '../scheme.js';
 import { firstHmacKey, hmacMatches, hmacOf } from './hmac.js';
-import { base64Digest, hexDigest, invalid, required, requiredSeconds, utf8Key } from './shared.js';
+import {
+  base64Digest,
+  hexDigest,
+  invalid,
+  required,
+  requiredSeconds,
+  utf8Key,
+  MAX_ID,
+} from './shared.js';
 
 /**
  * A signature scheme described as data, for senders bulwark has no built-in scheme for
@@ -49,19 +58,8 @@ const SIZES: Record<string, number> = { sha1: 20, sha256: 32, sha512: 64 };
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;
 // A custom scheme may not take a built-in's name: options and messages keyed on the name
 // (discord's publicKey, twilio's publicUrl) would apply to the wrong scheme.
-const BUILT_IN_NAMES: ReadonlySet<string> = new Set([
-  'mission-control',
-  'github',
-  'standard-webhooks',
-  'stripe',
-  'slack',
-  'discord',
-  'shopify',
-  'twilio',
-  'gitlab',
-]);
+const BUILT_IN_NAMES: ReadonlySet<string> = new Set(WEBHOOK_SCHEMES);
 const PLACEHOLDER = /\{([^}]*)\}/g;
-const MAX_ID = 256;
 
 function fail(option: string, problem: string, instead: string): never {
   throw new TypeError(`bulwark: webhook scheme ${option}: ${problem}; ${instead}.`);

@@ -1,11 +1,10 @@
 import { readHeader } from '../header-value.js';
 import type { WebhookScheme } from '../scheme.js';
 import { firstHmacKey, hmacMatches, hmacOf } from './hmac.js';
-import { hexDigest, invalid, required, utf8Key } from './shared.js';
+import { bodyDelivery, hexDigest, invalid, required, utf8Key } from './shared.js';
 
 const SIGNATURE = 'x-hub-signature-256';
 const DELIVERY = 'x-github-delivery';
-const MAX_ID = 256;
 const PREFIX = /^sha256=/i;
 
 /**
@@ -32,18 +31,7 @@ export const githubScheme: WebhookScheme = {
       return invalid(`${SIGNATURE} does not start with sha256=`);
     const digest = hexDigest(value.slice(7));
     if (digest === undefined) return invalid(`${SIGNATURE} is not sha256= and 64 hex digits`);
-    const id = readHeader(headers, DELIVERY, MAX_ID);
-    if (typeof id !== 'string' && id.kind === 'bad') return invalid(id.why);
-    return {
-      ok: true,
-      delivery: {
-        signatures: [digest],
-        timestamp: undefined,
-        deliveryId: typeof id === 'string' ? id : undefined,
-        header: SIGNATURE,
-        signedPrefix: '',
-      },
-    };
+    return bodyDelivery(headers, digest, SIGNATURE, DELIVERY);
   },
   matches: hmacMatches('sha256'),
   sign: (keys, body, parts) => ({

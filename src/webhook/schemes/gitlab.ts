@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import { matchesAny } from '../compare.js';
 import { readHeader } from '../header-value.js';
 import type { WebhookScheme } from '../scheme.js';
-import { invalid, required, utf8Key } from './shared.js';
+import { bodyDelivery, required, utf8Key } from './shared.js';
 
 const TOKEN = 'x-gitlab-token';
 const ID = 'x-gitlab-event-uuid';
-const MAX_ID = 256;
 
 function digest(bytes: Buffer | string): Buffer {
   return createHash('sha256').update(bytes).digest();
@@ -43,18 +42,7 @@ export const gitlabScheme: WebhookScheme = {
   parse(headers, maxHeaderLength) {
     const value = required(readHeader(headers, TOKEN, maxHeaderLength), TOKEN);
     if (typeof value !== 'string') return value;
-    const id = readHeader(headers, ID, MAX_ID);
-    if (typeof id !== 'string' && id.kind === 'bad') return invalid(id.why);
-    return {
-      ok: true,
-      delivery: {
-        signatures: [digest(value)],
-        timestamp: undefined,
-        deliveryId: typeof id === 'string' ? id : undefined,
-        header: TOKEN,
-        signedPrefix: '',
-      },
-    };
+    return bodyDelivery(headers, digest(value), TOKEN, ID);
   },
   matches: (key, delivery) => Buffer.isBuffer(key) && matchesAny(key, delivery.signatures),
   sign: (keys, _body, parts) => ({

@@ -12,18 +12,9 @@ import { standardWebhooksScheme } from './standard-webhooks.js';
 import { stripeScheme } from './stripe.js';
 import { twilioScheme } from './twilio.js';
 
-/** Every scheme name, in the order `--help` lists them. */
-export const WEBHOOK_SCHEMES: readonly WebhookSchemeName[] = [
-  'mission-control',
-  'github',
-  'standard-webhooks',
-  'stripe',
-  'slack',
-  'discord',
-  'shopify',
-  'twilio',
-  'gitlab',
-];
+import { WEBHOOK_SCHEMES } from './names.js';
+
+export { WEBHOOK_SCHEMES };
 
 const BUILT_IN: Readonly<Record<Exclude<WebhookSchemeName, 'mission-control'>, WebhookScheme>> = {
   github: githubScheme,

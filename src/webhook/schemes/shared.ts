@@ -79,3 +79,31 @@ export function requiredSeconds(
   if (typeof ts !== 'string') return ts;
   return SECONDS.test(ts) ? ts : invalid(`${name} is not a whole number of seconds`);
 }
+
+/** Longest delivery id accepted; real ones are UUIDs or short tokens. */
+export const MAX_ID = 256;
+
+/**
+ * The delivery of a scheme that signs the body alone (GitHub, Shopify, GitLab): one claimed
+ * digest and an optional delivery-id header, read and bounded like any other header, or the
+ * failure to return when that header is malformed.
+ */
+export function bodyDelivery(
+  headers: HeaderBag,
+  signature: Buffer,
+  header: string,
+  idHeader: string,
+): ParseResult {
+  const id = readHeader(headers, idHeader, MAX_ID);
+  if (typeof id !== 'string' && id.kind === 'bad') return invalid(id.why);
+  return {
+    ok: true,
+    delivery: {
+      signatures: [signature],
+      timestamp: undefined,
+      deliveryId: typeof id === 'string' ? id : undefined,
+      header,
+      signedPrefix: '',
+    },
+  };
+}

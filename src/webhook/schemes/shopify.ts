@@ -1,11 +1,10 @@
 import { readHeader } from '../header-value.js';
 import type { WebhookScheme } from '../scheme.js';
 import { firstHmacKey, hmacMatches, hmacOf } from './hmac.js';
-import { base64Digest, invalid, required, utf8Key } from './shared.js';
+import { base64Digest, bodyDelivery, invalid, required, utf8Key } from './shared.js';
 
 const SIGNATURE = 'x-shopify-hmac-sha256';
 const ID = 'x-shopify-webhook-id';
-const MAX_ID = 256;
 
 /**
  * Shopify: `X-Shopify-Hmac-Sha256` holds the base64 (not hex) HMAC-SHA256 of the raw body,
@@ -29,18 +28,7 @@ export const shopifyScheme: WebhookScheme = {
     if (typeof value !== 'string') return value;
     const digest = base64Digest(value);
     if (digest === undefined) return invalid(`${SIGNATURE} is not 44 base64 characters`);
-    const id = readHeader(headers, ID, MAX_ID);
-    if (typeof id !== 'string' && id.kind === 'bad') return invalid(id.why);
-    return {
-      ok: true,
-      delivery: {
-        signatures: [digest],
-        timestamp: undefined,
-        deliveryId: typeof id === 'string' ? id : undefined,
-        header: SIGNATURE,
-        signedPrefix: '',
-      },
-    };
+    return bodyDelivery(headers, digest, SIGNATURE, ID);
   },
   matches: hmacMatches('sha256'),
   sign: (keys, body, parts) => ({

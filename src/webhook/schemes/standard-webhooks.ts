@@ -10,7 +10,7 @@ import {
 } from './ed25519.js';
 import { hmacOf } from './hmac.js';
 import { matchesAny } from '../compare.js';
-import { base64Digest, invalid, required, requiredSeconds } from './shared.js';
+import { base64Digest, invalid, required, requiredSeconds, MAX_ID } from './shared.js';
 
 const ID = 'webhook-id';
 const TIMESTAMP = 'webhook-timestamp';
@@ -19,7 +19,6 @@ const SIGNATURE = 'webhook-signature';
 // opts into `webhook-`; its own libraries read either set. Read as a set, never mixed.
 const SVIX = { id: 'svix-id', timestamp: 'svix-timestamp', signature: 'svix-signature' };
 const STANDARD = { id: ID, timestamp: TIMESTAMP, signature: SIGNATURE };
-const MAX_ID = 256;
 const MAX_ENTRIES = 32;
 const WHSEC = 'whsec_';
 const WHPK = 'whpk_';

@@ -4,13 +4,12 @@ import { matchesAny } from '../compare.js';
 import { readHeader } from '../header-value.js';
 import type { DeliveryContext, ParseResult, WebhookScheme } from '../scheme.js';
 import { firstHmacKey, hmacOf } from './hmac.js';
-import { base64Digest, invalid, required, utf8Key } from './shared.js';
+import { base64Digest, invalid, required, utf8Key, MAX_ID } from './shared.js';
 
 const SIGNATURE = 'x-twilio-signature';
 const SETTINGS = 'x-twilio-webhooks-signature-settings';
 const ID = 'i-twilio-idempotency-token';
 const CONTENT_TYPE = 'content-type';
-const MAX_ID = 256;
 const FORM = 'application/x-www-form-urlencoded';
 const BODY_HASH = /[?&]bodySHA256=([^&#]*)/;
 

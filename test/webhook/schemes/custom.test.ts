@@ -1,21 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createWebhookVerifier, signWebhook } from 'bulwark';
-import type { CustomWebhookScheme, WebhookRejected, WebhookVerdict } from 'bulwark';
-
-/** The refusal, for reading its fields; a test failure when the delivery was accepted. */
-function refusal(verdict: WebhookVerdict): WebhookRejected {
-  if (verdict.ok) throw new Error('expected the delivery to be refused');
-  return verdict;
-}
-
-function expectRefused(verdict: WebhookVerdict, status = 403): void {
-  expect(verdict.ok).toBe(false);
-  if (verdict.ok) return;
-  expect(verdict.error.status).toBe(status);
-  expect(typeof verdict.error.detail).toBe('string');
-  expect(verdict.reason.length).toBeGreaterThan(0);
-}
+import type { CustomWebhookScheme } from 'bulwark';
+import { expectRefused, refusal } from '../../helpers/webhook.js';
 
 const NOW = 1_717_000_000;
 const now = () => NOW * 1000;

@@ -1,21 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createWebhookVerifier, signWebhook, verifyWebhook } from 'bulwark';
-import type { WebhookRejected, WebhookVerdict } from 'bulwark';
-
-/** The refusal, for reading its fields; a test failure when the delivery was accepted. */
-function refusal(verdict: WebhookVerdict): WebhookRejected {
-  if (verdict.ok) throw new Error('expected the delivery to be refused');
-  return verdict;
-}
-
-function expectRefused(verdict: WebhookVerdict, status = 403): void {
-  expect(verdict.ok).toBe(false);
-  if (verdict.ok) return;
-  expect(verdict.error.status).toBe(status);
-  expect(typeof verdict.error.detail).toBe('string');
-  expect(verdict.reason.length).toBeGreaterThan(0);
-}
+import { expectRefused, refusal } from '../../helpers/webhook.js';
 
 // Shopify's "Verify a webhook" page gives the recipe (base64 of the HMAC-SHA256 of the raw
 // body, keyed with the app's client secret) but no digest to reproduce, so this vector was

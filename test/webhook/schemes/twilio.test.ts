@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import { createWebhookVerifier, signWebhook } from 'bulwark';
-import type { WebhookRejected, WebhookVerdict } from 'bulwark';
+import { expectRefused, refusal } from '../../helpers/webhook.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
@@ -20,20 +20,6 @@ function formBody(params: Params): string {
 
 function sha256Hex(body: string): string {
   return createHash('sha256').update(body).digest('hex');
-}
-
-/** The refusal, for reading its fields; a test failure when the delivery was accepted. */
-function refusal(verdict: WebhookVerdict): WebhookRejected {
-  if (verdict.ok) throw new Error('expected the delivery to be refused');
-  return verdict;
-}
-
-function expectRefused(verdict: WebhookVerdict, status = 403): void {
-  expect(verdict.ok).toBe(false);
-  if (verdict.ok) return;
-  expect(verdict.error.status).toBe(status);
-  expect(typeof verdict.error.detail).toBe('string');
-  expect(verdict.reason.length).toBeGreaterThan(0);
 }
 
 // The worked example shared by Twilio's helper libraries (twilio-php, twilio-csharp and
