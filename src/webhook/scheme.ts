@@ -47,14 +47,6 @@ export type ParseResult =
   | { readonly ok: true; readonly delivery: ParsedDelivery }
   | { readonly ok: false; readonly error: BulwarkError; readonly reason: string };
 
-/** What parsing may read besides the headers. */
-export interface DeliveryContext {
-  /** The raw body bytes (Twilio reads form parameters and the JSON body hash from them). */
-  readonly body: Uint8Array | string;
-  /** The public URL the sender requested, when known (Twilio signs it). */
-  readonly url: string | undefined;
-}
-
 /** What a scheme needs at signing time. */
 export interface SignParts {
   readonly timestamp: number;
@@ -94,8 +86,17 @@ export interface WebhookScheme {
    * write. Called at creation (and once per distinct per-request secret), never per request.
    */
   keyFor(secret: string | Buffer, purpose: KeyPurpose): WebhookKey;
-  /** Parses the signature headers; never throws. */
-  parse(headers: HeaderBag, maxHeaderLength: number, context: DeliveryContext): ParseResult;
+  /**
+   * Parses the signature headers; never throws. `body` and `url` (the public URL the sender
+   * requested, when known) are read only by schemes that bind them outside the HMAC of the
+   * body (Twilio); they are plain arguments so that parsing allocates no context per request.
+   */
+  parse(
+    headers: HeaderBag,
+    maxHeaderLength: number,
+    body: Uint8Array | string,
+    url: string | undefined,
+  ): ParseResult;
   /** True when `key` signed this delivery; never throws. */
   matches(key: WebhookKey, delivery: ParsedDelivery, body: Uint8Array | string): boolean;
   /** The headers a sender attaches, signed with `keys` (purpose `'sign'`). */

@@ -254,10 +254,12 @@ class Verifier implements WebhookVerifier {
         reason: `no secret is configured for this ${scheme.name} webhook, so nothing can be verified`,
       });
     }
-    const parsed = scheme.parse(parts.headers, this.#maxHeaderLength, {
-      body: parts.body,
-      url: scheme.needsUrl ? this.#url(parts.url) : undefined,
-    });
+    const parsed = scheme.parse(
+      parts.headers,
+      this.#maxHeaderLength,
+      parts.body,
+      scheme.needsUrl ? this.#url(parts.url) : undefined,
+    );
     if (!parsed.ok) return rejected(parsed);
     const delivery = parsed.delivery;
     if (delivery.timestamp !== undefined) {
@@ -397,16 +399,58 @@ function oneShotKey(input: VerifyWebhookInput): string | undefined {
   return key;
 }
 
+// The usual call, `{ body, headers, scheme, secret }` with a string secret, is looked up by
+// the secret and the scheme themselves: no key text is built, and strings keep their hash.
+const simple = new Map<string, Map<string | undefined, Verifier>>();
+
+/** True when the scheme and a string secret are the only options given. */
+function isSimple(input: VerifyWebhookInput): input is VerifyWebhookInput & { secret: string } {
+  return (
+    typeof input.secret === 'string' &&
+    (input.scheme === undefined || typeof input.scheme === 'string') &&
+    input.now === undefined &&
+    input.publicKey === undefined &&
+    input.publicUrl === undefined &&
+    input.headerName === undefined &&
+    input.toleranceSeconds === undefined &&
+    input.maxHeaderLength === undefined &&
+    input.replay === undefined
+  );
+}
+
+function remember(set: () => void): void {
+  if (oneShot.size + simple.size >= ONE_SHOT_LIMIT) {
+    oneShot.clear();
+    simple.clear();
+  }
+  set();
+}
+
 function oneShotVerifier(input: VerifyWebhookInput): Verifier {
+  if (isSimple(input)) {
+    const scheme = input.scheme as string | undefined;
+    let verifier = simple.get(input.secret)?.get(scheme);
+    if (verifier === undefined) {
+      verifier = new Verifier(input, (sharedStore ??= new MemoryReplayStore()));
+      const made = verifier;
+      remember(() => {
+        let byScheme = simple.get(input.secret);
+        if (byScheme === undefined) {
+          byScheme = new Map<string | undefined, Verifier>();
+          simple.set(input.secret, byScheme);
+        }
+        byScheme.set(scheme, made);
+      });
+    }
+    return verifier;
+  }
   const key = oneShotKey(input);
   let verifier = key === undefined ? undefined : oneShot.get(key);
   if (verifier === undefined) {
     // The verifier reads its options and keeps none of them, body and headers included.
     verifier = new Verifier(input, (sharedStore ??= new MemoryReplayStore()));
-    if (key !== undefined) {
-      if (oneShot.size >= ONE_SHOT_LIMIT) oneShot.clear();
-      oneShot.set(key, verifier);
-    }
+    const made = verifier;
+    if (key !== undefined) remember(() => oneShot.set(key, made));
   }
   return verifier;
 }

@@ -22,6 +22,31 @@ describe('verifyWebhook (one-shot) reuses prepared options by value', () => {
     }
   });
 
+  it('keeps one secret used with two schemes apart', async () => {
+    const headers = headersFor('shared');
+    const shopify = signWebhook(body, 'shared', { scheme: 'shopify' });
+    const shopifyHeaders = { 'x-shopify-hmac-sha256': shopify['X-Shopify-Hmac-Sha256'] ?? '' };
+    for (let i = 0; i < 2; i++) {
+      expect((await verifyWebhook({ body, headers, scheme: 'github', secret: 'shared' })).ok).toBe(
+        true,
+      );
+      expect(
+        (
+          await verifyWebhook({
+            body,
+            headers: shopifyHeaders,
+            scheme: 'shopify',
+            secret: 'shared',
+          })
+        ).ok,
+      ).toBe(true);
+      expect(
+        (await verifyWebhook({ body, headers: shopifyHeaders, scheme: 'github', secret: 'shared' }))
+          .ok,
+      ).toBe(false);
+    }
+  });
+
   it('never confuses secrets whose text would run together in a key', async () => {
     // Without lengths in the key, "a" + separator + "b" and "a<separator>b" could collide.
     const tricky = 'x\u0000sgithub\u0000';

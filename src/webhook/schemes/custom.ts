@@ -132,8 +132,17 @@ function compileTemplate(
   const after = signed.slice(at + '{body}'.length);
   if (after.includes('{'))
     fail('signed', 'has a placeholder after {body}', 'put {id} and {timestamp} before {body}');
+  // The text before {body} compiled once into literal pieces and placeholders, so a delivery
+  // is a few concatenations rather than two replaceAll scans.
+  const pieces = head.split(/(\{id\}|\{timestamp\})/);
   return {
-    before: (id, ts) => head.replaceAll('{id}', id).replaceAll('{timestamp}', ts),
+    before: (id, ts) => {
+      let text = '';
+      for (const piece of pieces) {
+        text += piece === '{id}' ? id : piece === '{timestamp}' ? ts : piece;
+      }
+      return text;
+    },
     after,
   };
 }

@@ -54,7 +54,7 @@ export const discordScheme: WebhookScheme = {
   parse(headers, maxHeaderLength) {
     const ts = requiredSeconds(headers, TIMESTAMP);
     if (typeof ts !== 'string') return ts;
-    const value = required(readHeader(headers, SIGNATURE, maxHeaderLength), SIGNATURE);
+    const value = required(readHeader(headers, SIGNATURE, maxHeaderLength, false), SIGNATURE);
     if (typeof value !== 'string') return value;
     const signature = hexDigest(value, ED25519_SIGNATURE_BYTES);
     if (signature === undefined) return invalid(`${SIGNATURE} is not 128 hex digits`);

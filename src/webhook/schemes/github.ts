@@ -24,7 +24,7 @@ export const githubScheme: WebhookScheme = {
   headerNames: [SIGNATURE, DELIVERY],
   keyFor: (secret) => utf8Key('github', secret),
   parse(headers, maxHeaderLength) {
-    const value = required(readHeader(headers, SIGNATURE, maxHeaderLength), SIGNATURE);
+    const value = required(readHeader(headers, SIGNATURE, maxHeaderLength, false), SIGNATURE);
     if (typeof value !== 'string') return value;
     // The exact lower-case prefix GitHub sends is checked first, without a regex.
     if (!value.startsWith('sha256=') && !PREFIX.test(value))

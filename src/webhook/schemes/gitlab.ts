@@ -40,7 +40,7 @@ export const gitlabScheme: WebhookScheme = {
     return purpose === 'verify' ? digest(token) : token;
   },
   parse(headers, maxHeaderLength) {
-    const value = required(readHeader(headers, TOKEN, maxHeaderLength), TOKEN);
+    const value = required(readHeader(headers, TOKEN, maxHeaderLength, false), TOKEN);
     if (typeof value !== 'string') return value;
     return bodyDelivery(headers, digest(value), TOKEN, ID);
   },

@@ -32,7 +32,7 @@ export function missionControlScheme(headerName?: string): WebhookScheme {
     keyFor: (secret) => utf8Key('mission-control', secret),
     parse(headers: HeaderBag, maxHeaderLength: number): ParseResult {
       for (const name of names) {
-        const read = readHeader(headers, name, maxHeaderLength);
+        const read = readHeader(headers, name, maxHeaderLength, false);
         if (typeof read !== 'string') {
           if (read.kind === 'missing') continue;
           return invalid(read.why);

@@ -75,7 +75,11 @@ export function requiredSeconds(
   headers: HeaderBag,
   name: string,
 ): string | (ParseResult & { ok: false }) {
-  const ts = required(readHeader(headers, name, 32), name, 'Missing webhook timestamp header.');
+  const ts = required(
+    readHeader(headers, name, 32, false),
+    name,
+    'Missing webhook timestamp header.',
+  );
   if (typeof ts !== 'string') return ts;
   return SECONDS.test(ts) ? ts : invalid(`${name} is not a whole number of seconds`);
 }

@@ -24,7 +24,7 @@ export const shopifyScheme: WebhookScheme = {
   headerNames: [SIGNATURE, ID],
   keyFor: (secret) => utf8Key('shopify', secret),
   parse(headers, maxHeaderLength) {
-    const value = required(readHeader(headers, SIGNATURE, maxHeaderLength), SIGNATURE);
+    const value = required(readHeader(headers, SIGNATURE, maxHeaderLength, false), SIGNATURE);
     if (typeof value !== 'string') return value;
     const digest = base64Digest(value);
     if (digest === undefined) return invalid(`${SIGNATURE} is not 44 base64 characters`);

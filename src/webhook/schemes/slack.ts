@@ -25,7 +25,7 @@ export const slackScheme: WebhookScheme = {
   parse(headers, maxHeaderLength) {
     const ts = requiredSeconds(headers, TIMESTAMP);
     if (typeof ts !== 'string') return ts;
-    const value = required(readHeader(headers, SIGNATURE, maxHeaderLength), SIGNATURE);
+    const value = required(readHeader(headers, SIGNATURE, maxHeaderLength, false), SIGNATURE);
     if (typeof value !== 'string') return value;
     if (!value.startsWith('v0=')) {
       return invalid(`${SIGNATURE} has an unknown version (expected v0=)`);

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { HeaderBag } from '../../body/options.js';
 import { matchesAny } from '../compare.js';
 import { readHeader } from '../header-value.js';
-import type { DeliveryContext, ParseResult, WebhookScheme } from '../scheme.js';
+import type { ParseResult, WebhookScheme } from '../scheme.js';
 import { firstHmacKey, hmacOf } from './hmac.js';
 import { base64Digest, invalid, required, utf8Key, MAX_ID } from './shared.js';
 
@@ -30,15 +30,20 @@ function otherPortForm(url: string): string {
  */
 function sortedParameters(body: Uint8Array | string): string {
   const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
-  const params = new Map<string, Set<string>>();
-  for (const [name, value] of new URLSearchParams(text)) {
-    let values = params.get(name);
-    if (values === undefined) params.set(name, (values = new Set()));
-    values.add(value);
-  }
+  const pairs: [string, string][] = [...new URLSearchParams(text)];
+  // Sorted by name, then value (code-unit order, as JavaScript's sort and Twilio's helper).
+  pairs.sort((a, b) =>
+    a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0,
+  );
   let out = '';
-  for (const name of [...params.keys()].sort()) {
-    for (const value of [...(params.get(name) ?? [])].sort()) out += name + value;
+  let lastName: string | undefined;
+  let lastValue: string | undefined;
+  for (const [name, value] of pairs) {
+    // A repeated name and value counts once.
+    if (name === lastName && value === lastValue) continue;
+    out += name + value;
+    lastName = name;
+    lastValue = value;
   }
   return out;
 }
@@ -96,8 +101,8 @@ export const twilioScheme: WebhookScheme = {
     'X-Twilio-Signature: <base64 HMAC-SHA1 of the public URL + sorted form parameters (or the URL with bodySHA256 for JSON)>',
   headerNames: [SIGNATURE, SETTINGS, ID],
   keyFor: (secret) => utf8Key('twilio', secret),
-  parse(headers, maxHeaderLength, context: DeliveryContext) {
-    const value = required(readHeader(headers, SIGNATURE, maxHeaderLength), SIGNATURE);
+  parse(headers, maxHeaderLength, body, url) {
+    const value = required(readHeader(headers, SIGNATURE, maxHeaderLength, false), SIGNATURE);
     if (typeof value !== 'string') return value;
     const algorithm = algorithmOf(headers);
     if (typeof algorithm !== 'string') return algorithm;
@@ -105,7 +110,6 @@ export const twilioScheme: WebhookScheme = {
     if (signature === undefined) {
       return invalid(`${SIGNATURE} is not a base64 HMAC-${algorithm.toUpperCase()}`);
     }
-    const url = context.url;
     if (url === undefined) {
       return invalid('the public URL of this request is unknown; set publicUrl');
     }
@@ -123,13 +127,13 @@ export const twilioScheme: WebhookScheme = {
         return invalid('the bodySHA256 parameter of the URL is not valid percent-encoding');
       }
       const claimed = Buffer.from(text, 'utf8');
-      const actual = Buffer.from(createHash('sha256').update(context.body).digest('hex'));
+      const actual = Buffer.from(createHash('sha256').update(body).digest('hex'));
       if (claimed.length !== actual.length || !timingSafeEqual(claimed, actual)) {
         return invalid('the bodySHA256 parameter of the URL does not match the body');
       }
     } else if (isForm(headers)) {
-      params = sortedParameters(context.body);
-    } else if (context.body.length > 0) {
+      params = sortedParameters(body);
+    } else if (body.length > 0) {
       // Without a form or a bodySHA256 the signature covers the URL alone: a signature
       // captured from a GET callback would otherwise carry any body an attacker posts.
       return invalid(
@@ -153,12 +157,13 @@ export const twilioScheme: WebhookScheme = {
   },
   matches(key, delivery) {
     if (!Buffer.isBuffer(key)) return false;
-    let hit = false;
+    // The port variant is tried only when the URL as configured does not match: which
+    // variant matched depends on the public URL alone, so stopping early reveals nothing.
     for (const text of delivery.signedTexts ?? []) {
       const expected = hmacOf(delivery.algorithm ?? 'sha1', key, '', text);
-      if (matchesAny(expected, delivery.signatures)) hit = true;
+      if (matchesAny(expected, delivery.signatures)) return true;
     }
-    return hit;
+    return false;
   },
   sign(keys, body, parts) {
     let text = parts.url;
