@@ -401,10 +401,23 @@ function oneShotKey(input: VerifyWebhookInput): string | undefined {
 
 // The usual call, `{ body, headers, scheme, secret }` with a string secret, is looked up by
 // the secret and the scheme themselves: no key text is built, and strings keep their hash.
-const simple = new Map<string, Map<string | undefined, Verifier>>();
+// One table per `replay` value (unset, true, false), the one option besides the scheme that
+// a plain call commonly gives.
+type SimpleTable = Map<string, Map<string | undefined, Verifier>>;
+const simple: Record<'unset' | 'on' | 'off', SimpleTable> = {
+  unset: new Map(),
+  on: new Map(),
+  off: new Map(),
+};
 
-/** True when the scheme and a string secret are the only options given. */
-function isSimple(input: VerifyWebhookInput): input is VerifyWebhookInput & { secret: string } {
+function simpleTable(replay: boolean | undefined): SimpleTable {
+  return replay === undefined ? simple.unset : replay ? simple.on : simple.off;
+}
+
+/** True when the scheme, a string secret and `replay: boolean` are the only options given. */
+function isSimple(
+  input: VerifyWebhookInput,
+): input is VerifyWebhookInput & { secret: string; replay?: boolean } {
   return (
     typeof input.secret === 'string' &&
     (input.scheme === undefined || typeof input.scheme === 'string') &&
@@ -414,14 +427,16 @@ function isSimple(input: VerifyWebhookInput): input is VerifyWebhookInput & { se
     input.headerName === undefined &&
     input.toleranceSeconds === undefined &&
     input.maxHeaderLength === undefined &&
-    input.replay === undefined
+    (input.replay === undefined || typeof input.replay === 'boolean')
   );
 }
 
 function remember(set: () => void): void {
-  if (oneShot.size + simple.size >= ONE_SHOT_LIMIT) {
+  if (oneShot.size + simple.unset.size + simple.on.size + simple.off.size >= ONE_SHOT_LIMIT) {
     oneShot.clear();
-    simple.clear();
+    simple.unset.clear();
+    simple.on.clear();
+    simple.off.clear();
   }
   set();
 }
@@ -429,15 +444,16 @@ function remember(set: () => void): void {
 function oneShotVerifier(input: VerifyWebhookInput): Verifier {
   if (isSimple(input)) {
     const scheme = input.scheme as string | undefined;
-    let verifier = simple.get(input.secret)?.get(scheme);
+    const table = simpleTable(input.replay);
+    let verifier = table.get(input.secret)?.get(scheme);
     if (verifier === undefined) {
       verifier = new Verifier(input, (sharedStore ??= new MemoryReplayStore()));
       const made = verifier;
       remember(() => {
-        let byScheme = simple.get(input.secret);
+        let byScheme = table.get(input.secret);
         if (byScheme === undefined) {
           byScheme = new Map<string | undefined, Verifier>();
-          simple.set(input.secret, byScheme);
+          table.set(input.secret, byScheme);
         }
         byScheme.set(scheme, made);
       });

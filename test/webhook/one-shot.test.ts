@@ -47,6 +47,29 @@ describe('verifyWebhook (one-shot) reuses prepared options by value', () => {
     }
   });
 
+  it('keeps replay on and off apart for the same secret and scheme', async () => {
+    const signed = signWebhook(body, 'whsec_aGVsbG8gd29ybGQ=', {
+      scheme: 'standard-webhooks',
+      deliveryId: 'msg_one_shot_replay',
+    });
+    const headers = Object.fromEntries(
+      Object.entries(signed).map(([k, v]) => [k.toLowerCase(), v]),
+    );
+    const call = (replay: boolean) =>
+      verifyWebhook({
+        body,
+        headers,
+        scheme: 'standard-webhooks',
+        secret: 'whsec_aGVsbG8gd29ybGQ=',
+        replay,
+      });
+    expect((await call(false)).ok).toBe(true);
+    expect((await call(false)).ok).toBe(true);
+    expect((await call(true)).ok).toBe(true);
+    const again = await call(true);
+    expect(again.ok ? 200 : again.error.status).toBe(409);
+  });
+
   it('never confuses secrets whose text would run together in a key', async () => {
     // Without lengths in the key, "a" + separator + "b" and "a<separator>b" could collide.
     const tricky = 'x\u0000sgithub\u0000';
