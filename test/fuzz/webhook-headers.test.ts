@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BulwarkError, WEBHOOK_SCHEMES, createWebhookVerifier, signWebhook } from 'bulwark';
 import { FUZZ_TIMEOUT_MS, fuzz, headerValue, hostileString } from './settings.js';
+import { lowerKeys, roundTrip } from '../helpers/webhook.js';
 
 const NOW = 1_800_000_000;
-const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
 /** Every header any scheme reads. */
 const NAMES = [
@@ -17,13 +17,25 @@ const NAMES = [
   'webhook-signature',
   'x-slack-signature',
   'x-slack-request-timestamp',
+  'x-signature-ed25519',
+  'x-signature-timestamp',
+  'x-shopify-hmac-sha256',
+  'x-shopify-webhook-id',
+  'x-twilio-signature',
+  'x-twilio-webhooks-signature-settings',
+  'i-twilio-idempotency-token',
+  'x-gitlab-token',
+  'x-gitlab-event-uuid',
+  'svix-id',
+  'svix-timestamp',
+  'svix-signature',
+  'content-type',
 ] as const;
 
-const headerBag = fc.dictionary(fc.constantFrom(...NAMES), headerValue, { maxKeys: NAMES.length });
+/** The headers that carry a signature or token (Shopify's names the digest, GitLab's is a token). */
+const SIGNATURE_HEADER = /signature|hmac|token$/;
 
-function lowerKeys(h: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
-}
+const headerBag = fc.dictionary(fc.constantFrom(...NAMES), headerValue, { maxKeys: NAMES.length });
 
 /** One edit of a string: insert, delete or replace a character (fast-check picks where and what). */
 const edit = fc.record({
@@ -44,13 +56,16 @@ function expectRefusal(
   expect(verdict.ok).toBe(false);
   if (verdict.ok) return;
   expect(verdict.error).toBeInstanceOf(BulwarkError);
-  // Hostile signature headers are a 403 (or a 409 for a replay), never a 400 nor a 500.
-  expect([403, 409]).toContain(verdict.error.status);
+  // Hostile signature headers are a 403 (401 for discord, which requires it; 409 for a
+  // replay), never a 400 nor a 500.
+  expect([401, 403, 409]).toContain(verdict.error.status);
   expect(verdict.error.detail.length).toBeGreaterThan(0);
 }
 
 describe.each(WEBHOOK_SCHEMES)('signature header parsing (%s)', (scheme) => {
-  const verifier = createWebhookVerifier({ scheme, secret: SECRET, now: () => NOW * 1000 });
+  const keys = roundTrip(scheme);
+  const verifier = createWebhookVerifier({ ...keys.verifierOptions, now: () => NOW * 1000 });
+  const url = keys.url === undefined ? {} : { url: keys.url };
 
   it(
     'refuses any hostile header bag with a 403, never throws',
@@ -58,7 +73,7 @@ describe.each(WEBHOOK_SCHEMES)('signature header parsing (%s)', (scheme) => {
     async () => {
       await fc.assert(
         fc.asyncProperty(headerBag, fc.uint8Array({ maxLength: 64 }), async (headers, body) => {
-          expectRefusal(await verifier.verify({ body, headers }));
+          expectRefusal(await verifier.verify({ body, headers, ...url }));
         }),
         fuzz,
       );
@@ -75,14 +90,17 @@ describe.each(WEBHOOK_SCHEMES)('signature header parsing (%s)', (scheme) => {
           fc.nat(),
           edit,
           async (body, pick, e) => {
-            const headers: Record<string, string> = lowerKeys(
-              signWebhook(body, SECRET, { scheme, timestamp: NOW }),
-            );
+            const headers: Record<string, string> = {
+              ...lowerKeys(
+                signWebhook(body, keys.signWith, { ...keys.signOptions, timestamp: NOW }),
+              ),
+              ...keys.headers,
+            };
             // One of the headers the scheme signs with, edited once.
             const names = Object.keys(headers);
             const target = names[pick % names.length] ?? '';
             headers[target] = applyEdit(headers[target] ?? '', e);
-            const verdict = await verifier.verify({ body, headers });
+            const verdict = await verifier.verify({ body, headers, ...url });
             // Some edits keep the meaning (a case change in an optional prefix, whitespace the
             // scheme trims, an extra unknown entry); every other one is a 403.
             if (!verdict.ok) expectRefusal(verdict);
@@ -99,19 +117,20 @@ describe.each(WEBHOOK_SCHEMES)('signature header parsing (%s)', (scheme) => {
     async () => {
       await fc.assert(
         fc.asyncProperty(fc.uint8Array({ maxLength: 64 }), hostileString, async (body, other) => {
-          const headers: Record<string, string | string[]> = lowerKeys(
-            signWebhook(body, SECRET, { scheme, timestamp: NOW }),
-          );
+          const headers: Record<string, string | string[]> = {
+            ...lowerKeys(signWebhook(body, keys.signWith, { ...keys.signOptions, timestamp: NOW })),
+            ...keys.headers,
+          };
           let same = true;
           for (const name of NAMES) {
             const value = headers[name];
-            if (typeof value === 'string' && name.includes('signature')) {
+            if (typeof value === 'string' && SIGNATURE_HEADER.test(name)) {
               headers[name] = [value, other];
               same &&= other === value;
             }
           }
           // Two different copies are ambiguous (which one did the sender mean?): refused.
-          const verdict = await verifier.verify({ body, headers });
+          const verdict = await verifier.verify({ body, headers, ...url });
           if (!same) expectRefusal(verdict);
         }),
         fuzz,
