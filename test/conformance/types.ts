@@ -38,8 +38,11 @@ export type MiddlewareSpec =
   | {
       readonly kind: 'verifyWebhook';
       readonly options?: WebhookSpecOptions;
-      /** A per-request secret function that misbehaves, instead of `options.secret`. */
-      readonly secretFn?: 'throws' | 'wrong-type';
+      /**
+       * A per-request secret function instead of `options.secret`: one that misbehaves, or
+       * an asynchronous lookup resolving to a key (`publicKey` for discord).
+       */
+      readonly secretFn?: SecretFnSpec;
       /** A `publicUrl` function of the framework's request, instead of `options.publicUrl`. */
       readonly publicUrlFn?: PublicUrlSpec;
       readonly onReject?: OnRejectSpec;
@@ -289,13 +292,37 @@ export function appLog(): AppLog {
 /** The options a misbehaving spec adds to a middleware: its `onReject`, its secret function. */
 export function misbehaving(spec: {
   readonly onReject?: OnRejectSpec;
-  readonly secretFn?: 'throws' | 'wrong-type';
-}): { onReject?: () => Promise<void>; secret?: () => never | Promise<string> } {
+  readonly secretFn?: SecretFnSpec;
+}): {
+  onReject?: () => Promise<void>;
+  secret?: () => never | Promise<string>;
+  publicKey?: () => Promise<string>;
+} {
+  const fn = spec.secretFn;
   return {
     ...(spec.onReject === undefined ? {} : { onReject: misbehavingOnReject(spec.onReject) }),
-    ...(spec.secretFn === undefined ? {} : { secret: misbehavingSecret(spec.secretFn) }),
+    ...(fn === undefined
+      ? {}
+      : typeof fn === 'string'
+        ? { secret: misbehavingSecret(fn) }
+        : // A per-webhook key looked up asynchronously, as from a database.
+          {
+            [fn.as]: () =>
+              new Promise<string>((resolve) => {
+                setImmediate(() => {
+                  resolve(fn.resolves);
+                });
+              }),
+          }),
   };
 }
+
+/**
+ * A per-request secret function described as data: one that misbehaves, or an asynchronous
+ * lookup resolving to `resolves`, given as the `secret` or (discord) the `publicKey` option.
+ */
+export type SecretFnSpec =
+  'throws' | 'wrong-type' | { readonly resolves: string; readonly as: 'secret' | 'publicKey' };
 
 /** One limiter instance per id, for specs that share a limiter across middlewares. */
 export function sharedLimiters(): (id: string, options: RateLimiterOptions) => RateLimiter {

@@ -69,6 +69,30 @@ const app: AppSpec = {
     },
     {
       method: 'POST',
+      path: '/hooks/discord-lookup',
+      reply: echo,
+      use: [
+        {
+          kind: 'verifyWebhook',
+          options: { scheme: 'discord' },
+          secretFn: { as: 'publicKey', resolves: DISCORD_PUBLIC },
+        },
+      ],
+    },
+    {
+      method: 'POST',
+      path: '/hooks/shopify-lookup',
+      reply: echo,
+      use: [
+        {
+          kind: 'verifyWebhook',
+          options: { scheme: 'shopify' },
+          secretFn: { as: 'secret', resolves: SHOPIFY_SECRET },
+        },
+      ],
+    },
+    {
+      method: 'POST',
       path: '/hooks/shopify',
       reply: echo,
       use: [{ kind: 'verifyWebhook', options: { scheme: 'shopify', secret: SHOPIFY_SECRET } }],
@@ -201,6 +225,34 @@ export const webhookProviderScenarios: readonly Scenario[] = [
     app,
     request: post('/hooks/discord', discord(DISCORD_SEED, now() - 600)),
     expect: rejection(401, 'Webhook timestamp is outside the allowed tolerance.'),
+  },
+  // Per-webhook keys looked up asynchronously (a function of the request) work the same.
+  {
+    name: 'discord: 202 with the public key looked up per request',
+    app,
+    request: post('/hooks/discord-lookup', discord(DISCORD_SEED)),
+    expect: accepted,
+  },
+  {
+    name: 'discord: 401 with the public key looked up per request, for another key',
+    app,
+    request: post('/hooks/discord-lookup', discord(OTHER_SEED)),
+    expect: rejection(401, INVALID),
+  },
+  {
+    name: 'shopify: 202 with the secret looked up per request',
+    app,
+    request: post(
+      '/hooks/shopify-lookup',
+      signWebhook(payload, SHOPIFY_SECRET, { scheme: 'shopify' }),
+    ),
+    expect: accepted,
+  },
+  {
+    name: 'shopify: 403 with the secret looked up per request, for another secret',
+    app,
+    request: post('/hooks/shopify-lookup', signWebhook(payload, 'another', { scheme: 'shopify' })),
+    expect: rejection(403, INVALID),
   },
   // Shopify: base64 HMAC-SHA256 of the body.
   {
