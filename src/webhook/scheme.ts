@@ -11,15 +11,18 @@ export type WebhookKey = Buffer | KeyObject;
 /** What a key is prepared for: a receiver verifies, a sender signs. */
 export type KeyPurpose = 'verify' | 'sign';
 
-/** A delivery's signature headers, parsed and decoded; nothing verified yet. */
+/**
+ * A delivery's signature headers, parsed and decoded; nothing verified yet. Built only by
+ * `parsedDelivery` (schemes/shared.ts), so that every scheme's deliveries share one shape.
+ */
 export interface ParsedDelivery {
   /**
    * The claimed digests, decoded to raw bytes (32 bytes each for HMAC-SHA256), or the
    * Ed25519 signatures for a scheme that only signs asymmetrically (Discord).
    */
   readonly signatures: readonly Buffer[];
-  /** Standard Webhooks `v1a` entries: Ed25519 signatures beside the HMAC ones. */
-  readonly asymmetric?: readonly Buffer[];
+  /** Standard Webhooks `v1a` entries: Ed25519 signatures beside the HMAC ones, or undefined. */
+  readonly asymmetric: readonly Buffer[] | undefined;
   /** The signed timestamp in seconds, when the scheme has one. */
   readonly timestamp: number | undefined;
   /** The delivery id, when the scheme has one and the sender gave it. */
@@ -32,14 +35,14 @@ export interface ParsedDelivery {
    */
   readonly signedPrefix: string;
   /** The bytes signed after the body (a custom scheme's template), or '' for none. */
-  readonly signedSuffix?: string;
+  readonly signedSuffix: string;
   /**
    * For schemes that sign text built from the request instead of the body (Twilio: the
    * public URL and the sorted form parameters), every candidate text; any may match.
    */
-  readonly signedTexts?: readonly string[];
+  readonly signedTexts: readonly string[] | undefined;
   /** The HMAC digest for this delivery when the sender names it (Twilio's settings header). */
-  readonly algorithm?: string;
+  readonly algorithm: string | undefined;
 }
 
 /** Parsing either yields a delivery or the rejection to send, with a developer-facing reason. */
@@ -85,24 +88,28 @@ export interface WebhookScheme {
    * The key for a secret given as a string or bytes; throws a TypeError saying what to
    * write. Called at creation (and once per distinct per-request secret), never per request.
    */
-  keyFor(secret: string | Buffer, purpose: KeyPurpose): WebhookKey;
+  readonly keyFor: (secret: string | Buffer, purpose: KeyPurpose) => WebhookKey;
   /**
    * Parses the signature headers; never throws. `body` and `url` (the public URL the sender
    * requested, when known) are read only by schemes that bind them outside the HMAC of the
    * body (Twilio); they are plain arguments so that parsing allocates no context per request.
    */
-  parse(
+  readonly parse: (
     headers: HeaderBag,
     maxHeaderLength: number,
     body: Uint8Array | string,
     url: string | undefined,
-  ): ParseResult;
+  ) => ParseResult;
   /** True when `key` signed this delivery; never throws. */
-  matches(key: WebhookKey, delivery: ParsedDelivery, body: Uint8Array | string): boolean;
+  readonly matches: (
+    key: WebhookKey,
+    delivery: ParsedDelivery,
+    body: Uint8Array | string,
+  ) => boolean;
   /** The headers a sender attaches, signed with `keys` (purpose `'sign'`). */
-  sign(
+  readonly sign: (
     keys: readonly WebhookKey[],
     body: Uint8Array | string,
     parts: SignParts,
-  ): Record<string, string>;
+  ) => Record<string, string>;
 }

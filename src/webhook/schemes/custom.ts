@@ -6,12 +6,14 @@ import type { WebhookScheme } from '../scheme.js';
 import { firstHmacKey, hmacMatches, hmacOf } from './hmac.js';
 import {
   base64Digest,
+  defineScheme,
   hexDigest,
   invalid,
+  MAX_ID,
+  parsedDelivery,
   required,
   requiredSeconds,
   utf8Key,
-  MAX_ID,
 } from './shared.js';
 
 /**
@@ -211,7 +213,7 @@ export function customScheme(spec: CustomWebhookScheme): WebhookScheme {
     encoding === 'hex' ? (t: string) => hexDigest(t, size) : (t: string) => base64Digest(t, size);
   const name = spec.name;
   const display = spec.signatureHeader;
-  return {
+  return defineScheme({
     name,
     hasTimestamp: timestampHeader !== undefined,
     hasDeliveryId: idHeader !== undefined,
@@ -267,17 +269,14 @@ export function customScheme(spec: CustomWebhookScheme): WebhookScheme {
         );
       if (id === undefined && signed.includes('{id}'))
         return invalid(`no ${idHeader ?? 'id'} header was sent`);
-      return {
-        ok: true,
-        delivery: {
-          signatures: [digest],
-          timestamp: timestampHeader === undefined ? undefined : Number(ts),
-          deliveryId: id,
-          header: signatureHeader,
-          signedPrefix: template.before(id ?? '', ts),
-          signedSuffix: template.after,
-        },
-      };
+      return parsedDelivery(
+        [digest],
+        timestampHeader === undefined ? undefined : Number(ts),
+        id,
+        signatureHeader,
+        template.before(id ?? '', ts),
+        { signedSuffix: template.after },
+      );
     },
     matches: hmacMatches(algorithm),
     sign(keys, body, parts) {
@@ -295,5 +294,5 @@ export function customScheme(spec: CustomWebhookScheme): WebhookScheme {
         ...(idHeader === undefined ? {} : { [spec.idHeader ?? idHeader]: parts.deliveryId }),
       };
     },
-  };
+  });
 }

@@ -9,7 +9,14 @@ import {
   ed25519VerifiesAny,
   isEd25519,
 } from './ed25519.js';
-import { hexDigest, invalid, required, requiredSeconds } from './shared.js';
+import {
+  defineScheme,
+  hexDigest,
+  invalid,
+  parsedDelivery,
+  required,
+  requiredSeconds,
+} from './shared.js';
 
 const SIGNATURE = 'x-signature-ed25519';
 const TIMESTAMP = 'x-signature-timestamp';
@@ -39,7 +46,7 @@ function keyFor(secret: string | Buffer, purpose: KeyPurpose): WebhookKey {
  * Discord probes endpoints with deliberately bad signatures and requires a 401 for them,
  * so every failure of this scheme answers 401.
  */
-export const discordScheme: WebhookScheme = {
+export const discordScheme: WebhookScheme = defineScheme({
   name: 'discord',
   hasTimestamp: true,
   hasDeliveryId: false,
@@ -58,16 +65,7 @@ export const discordScheme: WebhookScheme = {
     if (typeof value !== 'string') return value;
     const signature = hexDigest(value, ED25519_SIGNATURE_BYTES);
     if (signature === undefined) return invalid(`${SIGNATURE} is not 128 hex digits`);
-    return {
-      ok: true,
-      delivery: {
-        signatures: [signature],
-        timestamp: Number(ts),
-        deliveryId: undefined,
-        header: SIGNATURE,
-        signedPrefix: ts,
-      },
-    };
+    return parsedDelivery([signature], Number(ts), undefined, SIGNATURE, ts);
   },
   matches: (key, delivery, body) =>
     isEd25519(key) && ed25519VerifiesAny(key, delivery.signedPrefix, body, delivery.signatures),
@@ -83,4 +81,4 @@ export const discordScheme: WebhookScheme = {
       'X-Signature-Ed25519': ed25519Sign(key, String(parts.timestamp), body).toString('hex'),
     };
   },
-};
+});

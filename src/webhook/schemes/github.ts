@@ -1,7 +1,7 @@
 import { readHeader } from '../header-value.js';
 import type { WebhookScheme } from '../scheme.js';
 import { firstHmacKey, hmacMatches, hmacOf } from './hmac.js';
-import { bodyDelivery, hexDigest, invalid, required, utf8Key } from './shared.js';
+import { bodyDelivery, defineScheme, hexDigest, invalid, required, utf8Key } from './shared.js';
 
 const SIGNATURE = 'x-hub-signature-256';
 const DELIVERY = 'x-github-delivery';
@@ -12,7 +12,7 @@ const PREFIX = /^sha256=/i;
  * used as UTF-8. `X-GitHub-Delivery` is the delivery id; there is no signed timestamp, so
  * replay protection is opt-in (`replay: true`) and keyed on the delivery id.
  */
-export const githubScheme: WebhookScheme = {
+export const githubScheme: WebhookScheme = defineScheme({
   name: 'github',
   hasTimestamp: false,
   hasDeliveryId: true,
@@ -38,4 +38,4 @@ export const githubScheme: WebhookScheme = {
     'X-Hub-Signature-256': `sha256=${hmacOf('sha256', firstHmacKey(keys, 'github'), '', body).toString('hex')}`,
     'X-GitHub-Delivery': parts.deliveryId,
   }),
-};
+});

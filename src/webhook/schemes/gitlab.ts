@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { matchesAny } from '../compare.js';
 import { readHeader } from '../header-value.js';
 import type { WebhookScheme } from '../scheme.js';
-import { bodyDelivery, required, utf8Key } from './shared.js';
+import { bodyDelivery, defineScheme, required, utf8Key } from './shared.js';
 
 const TOKEN = 'x-gitlab-token';
 const ID = 'x-gitlab-event-uuid';
@@ -17,7 +17,7 @@ function digest(bytes: Buffer | string): Buffer {
  * guessed; both sides are hashed to 32 bytes first and compared in constant time, which
  * also hides the token's length. `X-Gitlab-Event-UUID` is the delivery id (opt-in replay).
  */
-export const gitlabScheme: WebhookScheme = {
+export const gitlabScheme: WebhookScheme = defineScheme({
   name: 'gitlab',
   hasTimestamp: false,
   hasDeliveryId: true,
@@ -49,4 +49,4 @@ export const gitlabScheme: WebhookScheme = {
     'X-Gitlab-Token': (keys[0] as Buffer).toString('utf8'),
     'X-Gitlab-Event-UUID': parts.deliveryId,
   }),
-};
+});

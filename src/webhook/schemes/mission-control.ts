@@ -3,7 +3,7 @@ import type { HeaderBag } from '../../body/options.js';
 import { readHeader } from '../header-value.js';
 import type { ParseResult, WebhookScheme } from '../scheme.js';
 import { firstHmacKey, hmacMatches, hmacOf } from './hmac.js';
-import { hexDigest, invalid, missing, utf8Key } from './shared.js';
+import { defineScheme, hexDigest, invalid, missing, parsedDelivery, utf8Key } from './shared.js';
 
 const DEFAULT_HEADERS = ['x-hub-signature-256', 'x-webhook-signature'] as const;
 const PREFIX = /^sha256=/i;
@@ -19,7 +19,7 @@ export function missionControlScheme(headerName?: string): WebhookScheme {
   const names: readonly string[] =
     headerName === undefined ? DEFAULT_HEADERS : [headerName.toLowerCase()];
   const display = headerName ?? 'X-Hub-Signature-256 or X-Webhook-Signature';
-  return {
+  return defineScheme({
     name: 'mission-control',
     hasTimestamp: false,
     hasDeliveryId: false,
@@ -44,16 +44,7 @@ export function missionControlScheme(headerName?: string): WebhookScheme {
             `${name} is not 64 hex digits after the optional sha256= prefix (got ${hex.length} characters)`,
           );
         }
-        return {
-          ok: true,
-          delivery: {
-            signatures: [digest],
-            timestamp: undefined,
-            deliveryId: undefined,
-            header: name,
-            signedPrefix: '',
-          },
-        };
+        return parsedDelivery([digest], undefined, undefined, name, '');
       }
       return missing(`none of ${names.join(', ')} was sent`);
     },
@@ -62,5 +53,5 @@ export function missionControlScheme(headerName?: string): WebhookScheme {
       [headerName ?? 'X-Webhook-Signature']:
         `sha256=${hmacOf('sha256', firstHmacKey(keys, 'mission-control'), '', body).toString('hex')}`,
     }),
-  };
+  });
 }

@@ -2,7 +2,7 @@ import { signatureInvalid, signatureMissing } from '../errors.js';
 import { readHeader } from '../header-value.js';
 import type { HeaderRead } from '../header-value.js';
 import type { HeaderBag } from '../../body/options.js';
-import type { ParseResult } from '../scheme.js';
+import type { ParseResult, WebhookScheme } from '../scheme.js';
 
 /**
  * One HMAC-SHA256 digest written as 64 hex digits (either case), decoded; undefined for
@@ -100,14 +100,70 @@ export function bodyDelivery(
 ): ParseResult {
   const id = readHeader(headers, idHeader, MAX_ID);
   if (typeof id !== 'string' && id.kind === 'bad') return invalid(id.why);
+  return parsedDelivery(
+    [signature],
+    undefined,
+    typeof id === 'string' ? id : undefined,
+    header,
+    '',
+  );
+}
+
+/** The parts of a delivery only some schemes carry. */
+export interface DeliveryExtras {
+  readonly asymmetric?: readonly Buffer[];
+  readonly signedSuffix?: string;
+  readonly signedTexts?: readonly string[];
+  readonly algorithm?: string;
+}
+
+/**
+ * A parsed delivery, built here and only here, with every field in one order. The verifier
+ * and the matchers read deliveries of every scheme a process uses: objects of one shape
+ * keep those reads monomorphic, where ten shapes cost about a tenth of a 1 KiB verification.
+ */
+export function parsedDelivery(
+  signatures: readonly Buffer[],
+  timestamp: number | undefined,
+  deliveryId: string | undefined,
+  header: string,
+  signedPrefix: string,
+  extras?: DeliveryExtras,
+): ParseResult {
   return {
     ok: true,
     delivery: {
-      signatures: [signature],
-      timestamp: undefined,
-      deliveryId: typeof id === 'string' ? id : undefined,
+      signatures,
+      asymmetric: extras?.asymmetric,
+      timestamp,
+      deliveryId,
       header,
-      signedPrefix: '',
+      signedPrefix,
+      signedSuffix: extras?.signedSuffix ?? '',
+      signedTexts: extras?.signedTexts,
+      algorithm: extras?.algorithm,
     },
+  };
+}
+
+/**
+ * A scheme object with its properties in one order, for the same reason as
+ * {@link parsedDelivery}: the verifier calls through schemes of several kinds.
+ */
+export function defineScheme(s: WebhookScheme): WebhookScheme {
+  return {
+    name: s.name,
+    hasTimestamp: s.hasTimestamp,
+    hasDeliveryId: s.hasDeliveryId,
+    unsignedWhenNoSecret: s.unsignedWhenNoSecret,
+    failureStatus: s.failureStatus,
+    needsUrl: s.needsUrl,
+    expects: s.expects,
+    headerNames: s.headerNames,
+    signsWithEveryKey: s.signsWithEveryKey,
+    keyFor: s.keyFor,
+    parse: s.parse,
+    matches: s.matches,
+    sign: s.sign,
   };
 }

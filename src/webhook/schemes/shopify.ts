@@ -1,7 +1,7 @@
 import { readHeader } from '../header-value.js';
 import type { WebhookScheme } from '../scheme.js';
 import { firstHmacKey, hmacMatches, hmacOf } from './hmac.js';
-import { base64Digest, bodyDelivery, invalid, required, utf8Key } from './shared.js';
+import { base64Digest, bodyDelivery, defineScheme, invalid, required, utf8Key } from './shared.js';
 
 const SIGNATURE = 'x-shopify-hmac-sha256';
 const ID = 'x-shopify-webhook-id';
@@ -11,7 +11,7 @@ const ID = 'x-shopify-webhook-id';
  * keyed with the app's client secret as UTF-8. `X-Shopify-Webhook-Id` is the delivery id
  * (the replay key); there is no signed timestamp, so replay protection is opt-in.
  */
-export const shopifyScheme: WebhookScheme = {
+export const shopifyScheme: WebhookScheme = defineScheme({
   name: 'shopify',
   hasTimestamp: false,
   hasDeliveryId: true,
@@ -37,4 +37,4 @@ export const shopifyScheme: WebhookScheme = {
     ),
     'X-Shopify-Webhook-Id': parts.deliveryId,
   }),
-};
+});

@@ -1,7 +1,15 @@
 import { readHeader } from '../header-value.js';
 import type { WebhookScheme } from '../scheme.js';
 import { firstHmacKey, hmacMatches, hmacOf } from './hmac.js';
-import { hexDigest, invalid, required, requiredSeconds, utf8Key } from './shared.js';
+import {
+  defineScheme,
+  hexDigest,
+  invalid,
+  parsedDelivery,
+  required,
+  requiredSeconds,
+  utf8Key,
+} from './shared.js';
 
 const SIGNATURE = 'x-slack-signature';
 const TIMESTAMP = 'x-slack-request-timestamp';
@@ -10,7 +18,7 @@ const TIMESTAMP = 'x-slack-request-timestamp';
  * Slack: `X-Slack-Signature: v0=<hex>`, an HMAC-SHA256 of `v0:${timestamp}:${body}` keyed
  * with the app's signing secret as UTF-8, and `X-Slack-Request-Timestamp` in seconds.
  */
-export const slackScheme: WebhookScheme = {
+export const slackScheme: WebhookScheme = defineScheme({
   name: 'slack',
   hasTimestamp: true,
   hasDeliveryId: false,
@@ -32,20 +40,11 @@ export const slackScheme: WebhookScheme = {
     }
     const digest = hexDigest(value.slice(3));
     if (digest === undefined) return invalid(`${SIGNATURE} is not v0= and 64 hex digits`);
-    return {
-      ok: true,
-      delivery: {
-        signatures: [digest],
-        timestamp: Number(ts),
-        deliveryId: undefined,
-        header: SIGNATURE,
-        signedPrefix: `v0:${ts}:`,
-      },
-    };
+    return parsedDelivery([digest], Number(ts), undefined, SIGNATURE, `v0:${ts}:`);
   },
   matches: hmacMatches('sha256'),
   sign: (keys, body, parts) => ({
     'X-Slack-Request-Timestamp': String(parts.timestamp),
     'X-Slack-Signature': `v0=${hmacOf('sha256', firstHmacKey(keys, 'slack'), `v0:${parts.timestamp}:`, body).toString('hex')}`,
   }),
-};
+});

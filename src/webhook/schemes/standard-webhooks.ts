@@ -10,7 +10,15 @@ import {
 } from './ed25519.js';
 import { hmacOf } from './hmac.js';
 import { matchesAny } from '../compare.js';
-import { base64Digest, invalid, required, requiredSeconds, MAX_ID } from './shared.js';
+import {
+  base64Digest,
+  defineScheme,
+  invalid,
+  MAX_ID,
+  parsedDelivery,
+  required,
+  requiredSeconds,
+} from './shared.js';
 
 const ID = 'webhook-id';
 const TIMESTAMP = 'webhook-timestamp';
@@ -67,7 +75,7 @@ function keyFor(secret: string | Buffer, purpose: KeyPurpose): WebhookKey {
  * Ed25519 signature checked with a `whpk_` public key. Entries of other versions are
  * skipped, as the spec says; a header with no usable entry is refused.
  */
-export const standardWebhooksScheme: WebhookScheme = {
+export const standardWebhooksScheme: WebhookScheme = defineScheme({
   name: 'standard-webhooks',
   hasTimestamp: true,
   hasDeliveryId: true,
@@ -144,17 +152,14 @@ export const standardWebhooksScheme: WebhookScheme = {
         `${signatureName} has no v1 or v1a entry${versions === undefined ? '' : ` (unknown versions: ${[...versions].join(', ')})`}`,
       );
     }
-    return {
-      ok: true,
-      delivery: {
-        signatures,
-        ...(asymmetric === undefined ? {} : { asymmetric }),
-        timestamp: Number(ts),
-        deliveryId: id,
-        header: signatureName,
-        signedPrefix: `${id}.${ts}.`,
-      },
-    };
+    return parsedDelivery(
+      signatures,
+      Number(ts),
+      id,
+      signatureName,
+      `${id}.${ts}.`,
+      asymmetric === undefined ? undefined : { asymmetric },
+    );
   },
   matches(key, delivery, body) {
     if (Buffer.isBuffer(key)) {
@@ -182,4 +187,4 @@ export const standardWebhooksScheme: WebhookScheme = {
         .join(' '),
     };
   },
-};
+});

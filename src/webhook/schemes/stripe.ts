@@ -1,7 +1,15 @@
 import { readHeader } from '../header-value.js';
 import type { WebhookScheme } from '../scheme.js';
 import { hmacMatches, hmacOf } from './hmac.js';
-import { SECONDS, hexDigest, invalid, required, utf8Key } from './shared.js';
+import {
+  defineScheme,
+  hexDigest,
+  invalid,
+  parsedDelivery,
+  required,
+  SECONDS,
+  utf8Key,
+} from './shared.js';
 
 const SIGNATURE = 'stripe-signature';
 const MAX_ITEMS = 32;
@@ -16,7 +24,7 @@ function isSpace(code: number): boolean {
  * HMAC-SHA256 of `${t}.${body}` keyed with the whole endpoint secret (`whsec_...`) as
  * UTF-8. `v0` (test-mode legacy) and unknown keys are ignored; `t` must appear exactly once.
  */
-export const stripeScheme: WebhookScheme = {
+export const stripeScheme: WebhookScheme = defineScheme({
   name: 'stripe',
   hasTimestamp: true,
   hasDeliveryId: false,
@@ -58,16 +66,7 @@ export const stripeScheme: WebhookScheme = {
     if (timestamp === undefined) return invalid(`${SIGNATURE} has no t= timestamp`);
     if (!SECONDS.test(timestamp)) return invalid(`t= in ${SIGNATURE} is not a whole number`);
     if (signatures.length === 0) return invalid(`${SIGNATURE} has no v1= signature`);
-    return {
-      ok: true,
-      delivery: {
-        signatures,
-        timestamp: Number(timestamp),
-        deliveryId: undefined,
-        header: SIGNATURE,
-        signedPrefix: `${timestamp}.`,
-      },
-    };
+    return parsedDelivery(signatures, Number(timestamp), undefined, SIGNATURE, `${timestamp}.`);
   },
   matches: hmacMatches('sha256'),
   sign: (keys, body, parts) => ({
@@ -78,4 +77,4 @@ export const stripeScheme: WebhookScheme = {
         .map((key) => `v1=${hmacOf('sha256', key, `${parts.timestamp}.`, body).toString('hex')}`),
     ].join(','),
   }),
-};
+});

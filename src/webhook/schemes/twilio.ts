@@ -4,7 +4,15 @@ import { matchesAny } from '../compare.js';
 import { readHeader } from '../header-value.js';
 import type { ParseResult, WebhookScheme } from '../scheme.js';
 import { firstHmacKey, hmacOf } from './hmac.js';
-import { base64Digest, invalid, required, utf8Key, MAX_ID } from './shared.js';
+import {
+  base64Digest,
+  defineScheme,
+  invalid,
+  MAX_ID,
+  parsedDelivery,
+  required,
+  utf8Key,
+} from './shared.js';
 
 const SIGNATURE = 'x-twilio-signature';
 const SETTINGS = 'x-twilio-webhooks-signature-settings';
@@ -89,7 +97,7 @@ function algorithmOf(headers: HeaderBag): string | ParseResult {
  * The URL must be the one the sender used, which a server behind a proxy cannot see: it
  * comes from the `publicUrl` option, never from `Host` or forwarding headers.
  */
-export const twilioScheme: WebhookScheme = {
+export const twilioScheme: WebhookScheme = defineScheme({
   name: 'twilio',
   hasTimestamp: false,
   hasDeliveryId: true,
@@ -141,19 +149,18 @@ export const twilioScheme: WebhookScheme = {
       );
     }
     const alternate = otherPortForm(url);
-    return {
-      ok: true,
-      delivery: {
-        signatures: [signature],
-        timestamp: undefined,
-        deliveryId: typeof id === 'string' ? id : undefined,
-        header: SIGNATURE,
-        signedPrefix: '',
-        // Twilio may sign the URL with or without the standard port; both are tried.
+    // Twilio may sign the URL with or without the standard port; both are tried.
+    return parsedDelivery(
+      [signature],
+      undefined,
+      typeof id === 'string' ? id : undefined,
+      SIGNATURE,
+      '',
+      {
         signedTexts: alternate === url ? [url + params] : [url + params, alternate + params],
         algorithm,
       },
-    };
+    );
   },
   matches(key, delivery) {
     if (!Buffer.isBuffer(key)) return false;
@@ -180,4 +187,4 @@ export const twilioScheme: WebhookScheme = {
       'I-Twilio-Idempotency-Token': parts.deliveryId,
     };
   },
-};
+});
