@@ -5,6 +5,7 @@ import { reportMisuse } from '../log/misuse.js';
 import type { MisuseCode } from '../log/misuse.js';
 import { describeError } from '../util/describe-error.js';
 import { secretUnavailable, urlUnavailable } from './errors.js';
+import { checkKeyOption } from './key-option.js';
 import { createWebhookReceiver } from './receiver.js';
 import type { WebhookReceipt, WebhookReceiverOptions } from './receiver.js';
 import type { WebhookSecrets } from './types.js';
@@ -110,16 +111,11 @@ export function createRequestWebhookReceiver<Req>(
   options: RequestWebhookReceiverOptions<Req>,
 ): RequestWebhookReceiver<Req> {
   const { secret: sharedSecret, publicKey, publicUrl, ...rest } = options;
-  if (publicKey !== undefined && sharedSecret !== undefined) {
-    throw new TypeError(
-      'bulwark: verifyWebhook publicKey: both secret and publicKey are given; discord verifies with publicKey alone, every other scheme with secret.',
-    );
-  }
-  if (rest.scheme === 'discord' && sharedSecret !== undefined) {
-    throw new TypeError(
-      'bulwark: verifyWebhook secret: discord signs with Ed25519 and the receiver verifies with the public key; write publicKey: process.env.DISCORD_PUBLIC_KEY (the PUBLIC KEY of your Discord application), or publicKey: (req) => lookUpKey(req).',
-    );
-  }
+  const scheme = rest.scheme;
+  checkKeyOption(typeof scheme === 'object' ? scheme.name : (scheme ?? 'mission-control'), {
+    secret: sharedSecret !== undefined,
+    publicKey: publicKey !== undefined,
+  });
   urlOption(rest.scheme, publicUrl);
   // discord's key is its public key; the core checks that each scheme gets the right one.
   const keyName = publicKey === undefined ? 'secret' : 'publicKey';

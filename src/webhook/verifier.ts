@@ -18,6 +18,7 @@ import type {
   WebhookVerdict,
 } from './types.js';
 import { failOption } from '../util/options.js';
+import { checkKeyOption } from './key-option.js';
 
 /** Options for {@link createWebhookVerifier} (and the webhook middleware of each adapter). */
 export interface WebhookVerifierOptions {
@@ -128,27 +129,13 @@ function checkPublicUrl(value: unknown): string {
   return (value as string).replace(/\/+$/, '');
 }
 
-/** The secret or public key given, refusing both at once and the wrong one for the scheme. */
+/** The secret or public key given, after checking it is the right option for the scheme. */
 function secretsOf(scheme: WebhookScheme, options: WebhookVerifierOptions): WebhookSecrets {
   const { secret, publicKey } = options;
-  if (publicKey !== undefined && scheme.name !== 'discord') {
-    return fail(
-      'publicKey',
-      `${scheme.name} does not verify with publicKey`,
-      scheme.name === 'standard-webhooks'
-        ? 'put the whpk_ key in secret (mixed with whsec_ secrets while rotating)'
-        : 'put the shared secret in secret',
-    );
-  }
-  if (scheme.name === 'discord' && secret !== undefined) {
-    return fail(
-      'secret',
-      'discord signs with Ed25519 and the receiver verifies with the public key',
-      'write publicKey: process.env.DISCORD_PUBLIC_KEY (the PUBLIC KEY of your Discord application)',
-    );
-  }
+  checkKeyOption(scheme.name, { secret: secret !== undefined, publicKey: publicKey !== undefined });
   return publicKey ?? secret;
 }
+
 class Verifier implements WebhookVerifier {
   readonly scheme: string;
   readonly replayProtected: boolean;

@@ -99,6 +99,17 @@ describe('createRequestWebhookReceiver: key and URL options', () => {
       { scheme: 'discord', secret: 'k', publicKey: discordKey },
       /both secret and publicKey/,
     ],
+    // A per-request lookup is held to the same rule as a fixed key.
+    [
+      'a publicKey function for github',
+      { scheme: 'github', publicKey: () => discordKey },
+      /publicKey: github does not verify with publicKey/,
+    ],
+    [
+      'a secret function for discord',
+      { scheme: 'discord', secret: () => 'k' },
+      /secret: discord signs with Ed25519/,
+    ],
     ['discord with neither key', { scheme: 'discord' }, /publicKey: no public key is given/],
     ['discord with an empty key', { scheme: 'discord', publicKey: '' }, /publicKey: the key is/],
   ])('refuses %s at creation with a TypeError', (_what, options, message) => {

@@ -3,6 +3,7 @@ import type {
   AppSpec,
   Scenario,
   ScenarioRequest,
+  SecretFnSpec,
   StartupScenario,
   WebhookSpecOptions,
 } from '../types.js';
@@ -547,10 +548,15 @@ export const misuseScenarios: readonly Scenario[] = [
 ];
 
 /** An app with one webhook route verified with `options`, as a provider's route is wired. */
-const webhookRoute = (options: WebhookSpecOptions): AppSpec => ({
+const webhookRoute = (options: WebhookSpecOptions, secretFn?: SecretFnSpec): AppSpec => ({
   use: [],
   routes: [
-    { method: 'POST', path: '/hooks/in', reply: echo, use: [{ kind: 'verifyWebhook', options }] },
+    {
+      method: 'POST',
+      path: '/hooks/in',
+      reply: echo,
+      use: [{ kind: 'verifyWebhook', options, ...(secretFn === undefined ? {} : { secretFn }) }],
+    },
   ],
 });
 
@@ -583,6 +589,12 @@ export const misuseAtStartup: readonly StartupScenario[] = [
     app: webhookRoute({ scheme: 'twilio', secret: 'token' }),
     error:
       /verifyWebhook publicUrl: twilio signs the public URL it posts to.*write publicUrl: 'https:\/\/api\.example\.com'/,
+  },
+  {
+    // A per-webhook key lookup is held to the same rule as a fixed key.
+    name: 'verifyWebhook for github with a publicKey lookup function',
+    app: webhookRoute({ scheme: 'github' }, { as: 'publicKey', resolves: 'k' }),
+    error: /publicKey: github does not verify with publicKey/,
   },
   {
     name: 'verifyWebhook for discord with secret instead of publicKey',
