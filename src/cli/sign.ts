@@ -14,6 +14,7 @@ import {
 } from './io.js';
 import type { CliIo } from './io.js';
 import { shellQuote } from './shell.js';
+import { isAbsoluteUrl } from '../webhook/url.js';
 
 export const SIGN_USAGE = `usage: bulwark sign (--secret S | --secret-env NAME) [--scheme NAME | --scheme-file F]
                     [--file F] [options]
@@ -86,7 +87,7 @@ export async function runSign(argv: readonly string[], io: CliIo): Promise<numbe
   const body = await readBody(args, io);
   const twilio = scheme === 'twilio';
   if (twilio) {
-    if (!/^https?:\/\/[^/?#]/i.test(url)) {
+    if (!isAbsoluteUrl(url)) {
       throw new UsageError(
         `--url ${url}: twilio signs the full public URL it requests; write --url https://api.example.com/sms`,
       );

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { schemeFor } from '../webhook/schemes/index.js';
 import type { WebhookVerdict } from '../webhook/types.js';
+import { isAbsoluteUrl } from '../webhook/url.js';
 import { createWebhookVerifier } from '../webhook/verifier.js';
 import { UsageError, all, one, parseArgs } from './args.js';
 import {
@@ -70,8 +71,6 @@ const KNOWN = [
   'tolerance',
 ];
 
-const ABSOLUTE = /^https?:\/\/[^/?#]/i;
-
 /** The secrets, or for discord the public keys; the wrong kind of key is a usage error. */
 function readKeys(args: ReturnType<typeof parseArgs>, io: CliIo, scheme: CliScheme): string[] {
   if (scheme === 'discord') {
@@ -116,7 +115,7 @@ function readUrl(args: ReturnType<typeof parseArgs>, scheme: CliScheme): string 
       "twilio signs the full public URL it requested: write --url 'https://api.example.com/sms?x=1', the webhook URL configured at Twilio with its query (and bodySHA256=... for a JSON body)",
     );
   }
-  if (!ABSOLUTE.test(url)) {
+  if (!isAbsoluteUrl(url)) {
     throw new UsageError(
       `--url ${url}: write the full URL Twilio requested, with its scheme and host, such as https://api.example.com/sms`,
     );

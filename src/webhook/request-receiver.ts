@@ -6,6 +6,7 @@ import type { MisuseCode } from '../log/misuse.js';
 import { describeError } from '../util/describe-error.js';
 import { secretUnavailable, urlUnavailable } from './errors.js';
 import { checkKeyOption } from './key-option.js';
+import { isAbsoluteUrl } from './url.js';
 import { createWebhookReceiver } from './receiver.js';
 import type { WebhookReceipt, WebhookReceiverOptions } from './receiver.js';
 import type { WebhookSecrets } from './types.js';
@@ -72,7 +73,6 @@ function secretProblem(value: unknown): string | undefined {
 
 const URL_TO_RETURN =
   "return the full URL the sender requested, such as 'https://api.example.com/sms?x=1'";
-const ABSOLUTE_URL = /^https?:\/\/[^/?#]+/i;
 
 const WHAT_TO_RETURN =
   'return a string, a Buffer, an array of them while rotating, or undefined for a webhook without a secret';
@@ -148,7 +148,7 @@ export function createRequestWebhookReceiver<Req>(
         URL_TO_RETURN,
       );
     }
-    if (typeof url === 'string' && ABSOLUTE_URL.test(url)) return url;
+    if (typeof url === 'string' && isAbsoluteUrl(url)) return url;
     return refuse(
       'misuse.webhook_url',
       `the verifyWebhook publicUrl function returned ${typeof url === 'string' ? 'a URL that is not absolute' : url === undefined ? 'undefined' : `a value of type ${typeof url}`}`,

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { compileSecrets } from './keys.js';
 import { schemeFor } from './schemes/index.js';
+import { isAbsoluteUrl } from './url.js';
 import type { CustomWebhookScheme } from './schemes/custom.js';
 import type { WebhookSchemeName, WebhookSecrets } from './types.js';
 
@@ -61,7 +62,7 @@ export function signWebhook(
       `bulwark: signWebhook timestamp: ${String(timestamp)} is not whole Unix seconds; write Math.floor(Date.now() / 1000).`,
     );
   }
-  if (scheme.needsUrl && (typeof options.url !== 'string' || !/^https?:\/\//i.test(options.url))) {
+  if (scheme.needsUrl && (typeof options.url !== 'string' || !isAbsoluteUrl(options.url))) {
     throw new TypeError(
       `bulwark: signWebhook url: ${scheme.name} signs the public URL the delivery is posted to; write url: 'https://api.example.com/sms'.`,
     );

@@ -19,6 +19,7 @@ import type {
 } from './types.js';
 import { failOption } from '../util/options.js';
 import { checkKeyOption } from './key-option.js';
+import { isAbsoluteUrl } from './url.js';
 
 /** Options for {@link createWebhookVerifier} (and the webhook middleware of each adapter). */
 export interface WebhookVerifierOptions {
@@ -109,13 +110,11 @@ function as401(verdict: WebhookRejected): WebhookRejected {
   };
 }
 
-const ABSOLUTE = /^https?:\/\//i;
-
 /** The base URL without trailing slashes; a TypeError for anything but an http(s) URL. */
 function checkPublicUrl(value: unknown): string {
   let url: URL | undefined;
   try {
-    url = typeof value === 'string' && ABSOLUTE.test(value) ? new URL(value) : undefined;
+    url = typeof value === 'string' && isAbsoluteUrl(value) ? new URL(value) : undefined;
   } catch {
     url = undefined;
   }
@@ -219,7 +218,7 @@ class Verifier implements WebhookVerifier {
   }
 
   #url(target: string | undefined): string | undefined {
-    if (target === undefined || ABSOLUTE.test(target)) return target;
+    if (target === undefined || isAbsoluteUrl(target)) return target;
     return this.#publicUrl === undefined ? undefined : this.#publicUrl + target;
   }
 
