@@ -1,6 +1,6 @@
 import { signWebhook } from '../webhook/signer.js';
 import { schemeFor, WEBHOOK_SCHEMES } from '../webhook/schemes/index.js';
-import { withBodyHash } from '../webhook/schemes/twilio.js';
+import { FORM_TYPE as FORM, twilioDeliveryUrl } from '../webhook/schemes/twilio.js';
 import type { WebhookSchemeName, WebhookVerdict } from '../webhook/types.js';
 import type { Headers } from './headers.js';
 import { messageOf } from './io.js';
@@ -30,7 +30,6 @@ const SIGNED_PARTS: Readonly<
   gitlab: { id: 'x-gitlab-event-uuid' },
 };
 
-const FORM = 'application/x-www-form-urlencoded';
 export const GITLAB_TOKEN = 'x-gitlab-token';
 
 /** The timestamp and id the sender signed, read loosely so the expected value can be shown. */
@@ -119,13 +118,10 @@ function hmacExpectation(c: Check, secrets: readonly string[], someAreKeys: bool
         'note:     the sender names HMAC-SHA256 in X-Twilio-Webhooks-Signature-Settings; bulwark sign makes HMAC-SHA1 signatures only, so no expected value is shown',
       ];
     }
-    if (
-      !contentType.toLowerCase().startsWith(FORM) &&
-      c.body.length > 0 &&
-      !/[?&]bodySHA256=/.test(url)
-    ) {
+    const deliveryUrl = twilioDeliveryUrl(url, c.body, contentType);
+    if (deliveryUrl !== url) {
       return [
-        `note:     twilio binds a body that is not a form by bodySHA256=<hex SHA-256> in the URL, and --url has none: a sender would have posted this body to ${withBodyHash(url, c.body)}`,
+        `note:     twilio binds a body that is not a form by bodySHA256=<hex SHA-256> in the URL, and --url has none: a sender would have posted this body to ${deliveryUrl}`,
       ];
     }
   }

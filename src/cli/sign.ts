@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { ed25519PrivateKey, rawPublicKey } from '../webhook/schemes/ed25519.js';
-import { withBodyHash } from '../webhook/schemes/twilio.js';
+import { twilioDeliveryUrl } from '../webhook/schemes/twilio.js';
 import { signWebhook } from '../webhook/signer.js';
 import { UsageError, one, parseArgs } from './args.js';
 import {
@@ -63,7 +63,6 @@ const KNOWN = [
 
 const INLINE_BODY_LIMIT = 4096;
 const DEFAULT_URL = 'http://localhost:8000/webhook';
-const FORM = 'application/x-www-form-urlencoded';
 
 /** The hex public key of a Discord seed, for the receiver's --public-key; undefined if not one. */
 function discordPublicKey(seed: string): string | undefined {
@@ -94,9 +93,7 @@ export async function runSign(argv: readonly string[], io: CliIo): Promise<numbe
     }
     // Twilio signs the URL, not a JSON body: the body is bound by its SHA-256 in the query,
     // so the delivery must be posted to the URL carrying it.
-    if (!contentType.toLowerCase().startsWith(FORM) && !/[?&]bodySHA256=/.test(url)) {
-      url = withBodyHash(url, body);
-    }
+    url = twilioDeliveryUrl(url, body, contentType);
   }
   let signed: Record<string, string>;
   try {

@@ -18,7 +18,8 @@ const SIGNATURE = 'x-twilio-signature';
 const SETTINGS = 'x-twilio-webhooks-signature-settings';
 const ID = 'i-twilio-idempotency-token';
 const CONTENT_TYPE = 'content-type';
-const FORM = 'application/x-www-form-urlencoded';
+/** The Content-Type whose parameters Twilio signs. */
+export const FORM_TYPE = 'application/x-www-form-urlencoded';
 const BODY_HASH = /[?&]bodySHA256=([^&#]*)/;
 
 /** The standard port added when the URL has none, or removed when it has one. */
@@ -65,9 +66,23 @@ export function withBodyHash(url: string, body: Uint8Array | string): string {
   return `${url}${url.includes('?') ? '&' : '?'}bodySHA256=${hash}`;
 }
 
+/**
+ * The URL a delivery must be posted to for its signature to cover its body: as given for a
+ * form (whose parameters are signed), an empty body, or a URL that already carries
+ * `bodySHA256`; otherwise with the body's hash appended.
+ */
+export function twilioDeliveryUrl(
+  url: string,
+  body: Uint8Array | string,
+  contentType: string,
+): string {
+  if (contentType.toLowerCase().startsWith(FORM_TYPE) || body.length === 0) return url;
+  return BODY_HASH.test(url) ? url : withBodyHash(url, body);
+}
+
 function isForm(headers: HeaderBag): boolean {
   const read = readHeader(headers, CONTENT_TYPE, 256);
-  return typeof read === 'string' && read.toLowerCase().startsWith(FORM);
+  return typeof read === 'string' && read.toLowerCase().startsWith(FORM_TYPE);
 }
 
 /** The digest Twilio names in its settings header: HMAC-SHA1 (the default) or HMAC-SHA256. */
@@ -174,13 +189,13 @@ export const twilioScheme: WebhookScheme = defineScheme({
   },
   sign(keys, body, parts) {
     let text = parts.url;
-    if (parts.contentType.toLowerCase().startsWith(FORM)) {
-      text += sortedParameters(body);
-    } else if (body.length > 0 && !BODY_HASH.test(text)) {
+    const deliveryUrl = twilioDeliveryUrl(text, body, parts.contentType);
+    if (deliveryUrl !== text) {
       throw new TypeError(
-        `bulwark: signWebhook for twilio: a body that is not a form is bound by its hash in the URL; post to ${withBodyHash(text, body)} and sign that URL.`,
+        `bulwark: signWebhook for twilio: a body that is not a form is bound by its hash in the URL; post to ${deliveryUrl} and sign that URL.`,
       );
     }
+    if (parts.contentType.toLowerCase().startsWith(FORM_TYPE)) text += sortedParameters(body);
     const key = firstHmacKey(keys, 'twilio');
     return {
       'X-Twilio-Signature': hmacOf('sha1', key, '', text).toString('base64'),
