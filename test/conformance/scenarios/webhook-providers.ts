@@ -199,6 +199,17 @@ const swDelivery = (deliveryId: string): ScenarioRequest =>
     signWebhook(payload, SW_SIGNER, { scheme: 'standard-webhooks', deliveryId }),
   );
 
+/** The same delivery with Svix's own header names (`svix-id`, ...), as Svix sends by default. */
+const svixDelivery = (deliveryId: string): ScenarioRequest =>
+  post(
+    '/hooks/sw-v1a',
+    Object.fromEntries(
+      Object.entries(
+        signWebhook(payload, SW_SIGNER, { scheme: 'standard-webhooks', deliveryId }),
+      ).map(([name, value]) => [name.replace(/^webhook-/, 'svix-'), value]),
+    ),
+  );
+
 export const webhookProviderScenarios: readonly Scenario[] = [
   // Discord: Ed25519 over timestamp + body; its endpoint check sends bad signatures and
   // requires 401 for them, so every failure is a 401.
@@ -348,6 +359,12 @@ export const webhookProviderScenarios: readonly Scenario[] = [
     name: 'standard-webhooks v1a: 202 for a delivery signed with the whsk_ key',
     app,
     request: swDelivery('msg_providers_v1a'),
+    expect: accepted,
+  },
+  {
+    name: "standard-webhooks: 202 for a delivery with Svix's svix- header names",
+    app,
+    request: svixDelivery('msg_providers_svix'),
     expect: accepted,
   },
   {
