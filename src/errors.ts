@@ -17,6 +17,7 @@ export type BulwarkErrorCode =
   | 'signature_invalid'
   | 'secret_unavailable'
   | 'url_unavailable'
+  | 'client_address_unavailable'
   | 'timestamp_out_of_range'
   | 'replayed_delivery'
   | 'bad_request';

@@ -18,7 +18,12 @@ export type MisuseCode =
   /** Forwarding headers arrive from a proxy address while `trustedProxies` is empty. */
   | 'misuse.untrusted_proxy'
   /** The CORS `origins` function threw, rejected or returned something that is not a boolean. */
-  | 'misuse.cors_origin';
+  | 'misuse.cors_origin'
+  /**
+   * A rate limit keyed by client IP on a runtime that gave no client address (a Fetch
+   * `Request` carries none): neither the adapter's `clientAddress` nor a `key` was given.
+   */
+  | 'misuse.client_address';
 
 /** Bounds the remembered subjects, so a stream of distinct subjects cannot grow memory. */
 const MAX_REMEMBERED = 256;

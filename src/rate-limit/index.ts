@@ -33,7 +33,7 @@ export type {
   RateLimitHeaderFormat,
   RateLimitHeaderOptions,
 } from './headers.js';
-export { rateLimitError, TOO_MANY_REQUESTS } from './rejection.js';
+export { clientAddressUnavailable, rateLimitError, TOO_MANY_REQUESTS } from './rejection.js';
 export { MISSION_CONTROL_RATE_LIMITS } from './presets.js';
 export type { RateLimitPreset } from './presets.js';
 export { compileRateLimit, rateLimitLogger } from './middleware.js';

@@ -9,7 +9,8 @@ import { compileRateLimitHeaders } from './headers.js';
 import type { RateLimitHeaderFormat } from './headers.js';
 import { countIdentity, createRateLimiter } from './limiter.js';
 import { checkUntrustedProxy } from './proxy-check.js';
-import { rateLimitError } from './rejection.js';
+import { clientAddressUnavailable, rateLimitError } from './rejection.js';
+import { reportMisuse } from '../log/misuse.js';
 import type { RateLimitDecision, RateLimiter, RateLimiterOptions } from './types.js';
 
 /** The options every framework's `rateLimit()` shares; `Req` is the framework's request. */
@@ -83,16 +84,21 @@ export function rateLimitLogger(options: RateLimitMiddlewareOptions<never>): Log
   return (isLimiter(limiter) ? limiter.logger : limiter.logger) ?? console;
 }
 
+const NO_ADDRESS =
+  'rateLimit is keyed by client IP, but this runtime gave no client address, so the request was refused with 500; pass the address (bulwark/fetch: guard(request, { clientAddress }) or the clientAddress option; bulwark/hono: clientAddress: (c) => ...), or give rateLimit a key: (req) => string';
+
 /**
  * Everything an adapter needs, decided here: the limiter, the key, the headers and the
- * rejection. `peer` reads the socket address and headers from the framework's request;
+ * rejection. `peer` reads the socket address and headers from the framework's request, or
+ * returns undefined when the runtime gave no address at all (a Fetch `Request`): the default
+ * key then refuses the request with 500 and logs `misuse.client_address` once;
  * `carrier`, when given, returns the one object that stands for the request however many
  * middlewares see it (Node's `IncomingMessage`), so a request is counted once per limiter
  * and key even when the same limit is mounted twice. Options are validated and compiled once.
  */
 export function compileRateLimit<Req>(
   options: RateLimitMiddlewareOptions<Req>,
-  peer: (request: Req) => ClientAddressInput,
+  peer: (request: Req) => ClientAddressInput | undefined,
   carrier?: (request: Req) => object,
 ): RateLimitCheck<Req> {
   if (typeof options !== 'object' || typeof options.limiter !== 'object') {
@@ -124,12 +130,20 @@ export function compileRateLimit<Req>(
   // Without trusted proxies, a request from a private address carrying X-Forwarded-For is
   // the sign of a proxy nobody told bulwark about: checked until it has warned once.
   const ipOf = noProxies
-    ? (request: Req): string => {
+    ? (request: Req): string | undefined => {
         const input = peer(request);
+        if (input === undefined) return undefined;
         checkUntrustedProxy(input, logger);
         return clientIp(input);
       }
-    : (request: Req): string => clientIp(peer(request));
+    : (request: Req): string | undefined => {
+        const input = peer(request);
+        return input === undefined ? undefined : clientIp(input);
+      };
+  const noAddress = (): RateLimitOutcome => {
+    reportMisuse(logger, 'misuse.client_address', 'rateLimit', NO_ADDRESS);
+    return { headers: {}, error: clientAddressUnavailable() };
+  };
 
   const outcome = (d: RateLimitDecision): RateLimitOutcome => {
     const headers = headersFor(d);
@@ -159,11 +173,15 @@ export function compileRateLimit<Req>(
 
   // The common case (client IP, nothing skipped): no promise at all on a memory store.
   if (skip === undefined && key === undefined) {
-    return (request) => decideOnce(request, ipOf(request));
+    return (request) => {
+      const ip = ipOf(request);
+      return ip === undefined ? noAddress() : decideOnce(request, ip);
+    };
   }
-  const keyOf = key ?? ipOf;
+  const keyOf: (request: Req) => string | undefined | Promise<string> = key ?? ipOf;
   const decideFor = (request: Req): MaybePromise<RateLimitOutcome> => {
     const k = keyOf(request);
+    if (k === undefined) return noAddress();
     return isPromise(k)
       ? k.then((resolved) => decideOnce(request, resolved))
       : decideOnce(request, k);

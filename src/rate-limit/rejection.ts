@@ -28,3 +28,17 @@ export function rateLimitError(
     headers,
   });
 }
+
+/**
+ * The client address a rate limit is keyed by was not available: the runtime hands the
+ * application a `Request` without its peer (the Fetch standard carries none) and the app
+ * gave neither the address nor a `key`. A 500, because the wiring is at fault, never the
+ * client; and never a pass or one bucket shared by every client.
+ */
+export function clientAddressUnavailable(): BulwarkError {
+  return new BulwarkError({
+    status: 500,
+    code: 'client_address_unavailable',
+    detail: 'The client address could not be determined; see the server log.',
+  });
+}

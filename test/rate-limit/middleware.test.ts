@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStore, compileRateLimit, createRateLimiter, isPromise } from 'bulwark';
+import {
+  MemoryStore,
+  UNKNOWN_CLIENT,
+  compileRateLimit,
+  createRateLimiter,
+  isPromise,
+} from 'bulwark';
 import type { ClientAddressInput } from 'bulwark';
 import { captureLog } from '../helpers/log-capture.js';
 
@@ -159,6 +165,52 @@ describe('compileRateLimit: a proxy nobody listed', () => {
       () => ({ remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': '203.0.113.1' } }),
     );
     void check({});
+    expect(log.lines).toEqual([]);
+  });
+});
+
+describe('compileRateLimit: a runtime that gives no client address', () => {
+  // A Fetch `Request` carries no peer: keying every client to one shared bucket would let
+  // one client exhaust everyone's limit, and passing would leave the route unlimited.
+  it('refuses with 500 client_address_unavailable and logs misuse.client_address once', () => {
+    const log = captureLog();
+    const limiter = createRateLimiter({ name: 'n', limit: 100, windowMs: 60_000 });
+    const check = compileRateLimit<object>({ limiter, logger: log.logger }, () => undefined);
+    for (let i = 0; i < 3; i++) {
+      const outcome = check({});
+      if (isPromise(outcome)) throw new Error('expected a decision now');
+      expect(outcome?.error?.status).toBe(500);
+      expect(outcome?.error?.code).toBe('client_address_unavailable');
+      expect(outcome?.headers).toEqual({});
+    }
+    expect(log.misuse()).toEqual([
+      expect.stringMatching(
+        /^error: misuse\.client_address: rateLimit is keyed by client IP, but this runtime gave no client address.*give rateLimit a key/,
+      ),
+    ]);
+  });
+
+  it('refuses the same way behind a skip function, and counts nothing', async () => {
+    const log = captureLog();
+    const limiter = createRateLimiter({ name: 'n', limit: 1, windowMs: 60_000 });
+    const check = compileRateLimit<object>(
+      { limiter, logger: log.logger, skip: () => Promise.resolve(false) },
+      () => undefined,
+    );
+    expect((await check({}))?.error?.code).toBe('client_address_unavailable');
+    // Not counted under the shared key a missing address would once have fallen back to.
+    expect((await limiter.consume(UNKNOWN_CLIENT)).allowed).toBe(true);
+  });
+
+  it('needs no address when a key function names the client', () => {
+    const log = captureLog();
+    const check = compileRateLimit<{ org: string }>(
+      { limiter: { limit: 1, windowMs: 60_000 }, key: (r) => r.org, logger: log.logger },
+      () => undefined,
+    );
+    const outcome = check({ org: 'acme' });
+    if (isPromise(outcome)) throw new Error('expected a decision now');
+    expect(outcome?.error).toBeUndefined();
     expect(log.lines).toEqual([]);
   });
 });
