@@ -1,0 +1,80 @@
+import { isPromise, reportBodyConsumed, reportOnRejectFailure } from 'bulwark';
+import type { BodyReceipt, BulwarkError, LoggerLike, MaybePromise } from 'bulwark';
+import { rejectionResponse } from '../shared/web.js';
+import type { Pass } from './guard.js';
+
+/**
+ * Replaces bulwark's default `{"detail": ...}` answer for a rejected request: return the
+ * `Response` to send. The guard adds the security and CORS headers it would add to its own
+ * answer (your headers win). A throw, a rejected promise or anything that is not a
+ * `Response` is answered with bulwark's default instead, and logged once
+ * (`misuse.on_reject`): a rejected request never reaches the handler.
+ */
+export type FetchOnReject = (error: BulwarkError, request: Request) => Response | Promise<Response>;
+
+/** Options every Fetch guard of bulwark that can refuse a request accepts. */
+export interface FetchRejectOptions {
+  /** Called instead of answering with the default JSON rejection. Default: `{"detail": ...}` with the error's status and headers. */
+  readonly onReject?: FetchOnReject;
+  /**
+   * Where wiring mistakes seen while serving are logged, once per process each (an
+   * `onReject` that fails, a body read before the guard). Default: the limiter's logger for
+   * `rateLimit`, else `console`.
+   */
+  readonly logger?: LoggerLike;
+}
+
+function answered(answer: unknown, error: BulwarkError, logger: LoggerLike): Response {
+  if (answer instanceof Response) return answer;
+  reportOnRejectFailure(logger, 'did not answer');
+  return rejectionResponse(error);
+}
+
+/** The answer to a rejection: bulwark's default rendering, or the app's `onReject`. */
+export function rejectFetch(
+  error: BulwarkError,
+  request: Request,
+  onReject: FetchOnReject | undefined,
+  logger: LoggerLike,
+): MaybePromise<Response> {
+  if (onReject === undefined) return rejectionResponse(error);
+  let answer: unknown;
+  try {
+    answer = onReject(error, request);
+  } catch (thrown: unknown) {
+    reportOnRejectFailure(logger, 'threw', thrown);
+    return rejectionResponse(error);
+  }
+  if (!isPromise(answer)) return answered(answer, error, logger);
+  return answer.then(
+    (a) => answered(a, error, logger),
+    (thrown: unknown) => {
+      reportOnRejectFailure(logger, 'threw', thrown);
+      return rejectionResponse(error);
+    },
+  );
+}
+
+const READER =
+  'another reader of the Request body (request.json(), text(), formData(), arrayBuffer(), a read of request.body, or a framework body parser)';
+const INSTEAD =
+  "give the guard the request before anything reads its body, and use the verdict (verdict.body, verdict.rawBody) or withBulwark's { body, rawBody } instead of reading it again";
+
+/**
+ * Applies a body receipt: a rejection is answered (a body read before the guard is logged
+ * once, with where the guard goes); accepted bytes become the verdict's `rawBody` and `body`.
+ */
+export function settleFetch(
+  receipt: BodyReceipt,
+  pass: Pass,
+  onReject: FetchOnReject | undefined,
+  logger: LoggerLike,
+): MaybePromise<Response | undefined> {
+  if (!receipt.ok) {
+    if (receipt.error.code === 'body_consumed') reportBodyConsumed(logger, READER, INSTEAD);
+    return rejectFetch(receipt.error, pass.request, onReject, logger);
+  }
+  pass.rawBody = receipt.rawBody;
+  pass.body = receipt.body;
+  return undefined;
+}

@@ -1,0 +1,110 @@
+import { Readable } from 'node:stream';
+import { renderRejection } from 'bulwark';
+import type { BulwarkError, HeaderAccess, HeaderBag } from 'bulwark';
+
+/**
+ * Translation between the Fetch standard's `Request`/`Response`/`Headers` and the core's
+ * plain values, shared by the adapters whose framework speaks Fetch (`bulwark/fetch`,
+ * `bulwark/hono`). Translation only: every decision stays in the core.
+ */
+
+/**
+ * A Fetch request's headers as the core reads them. `Headers` already lowers every name and
+ * joins a repeated header with `, ` (the Fetch standard's "combine"), so a second
+ * Content-Length arrives as `5, 5`, which the core's framing check refuses as it refuses two
+ * lines.
+ */
+export function webRequestHeaders(headers: Headers): HeaderBag {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    out[name] = value;
+  });
+  return out;
+}
+
+// One Node stream per Request: a payloadLimit and a verifyWebhook on one request read one
+// body once (the core remembers the bytes on the stream it read), as on Node's frameworks.
+const streams = new WeakMap<Request, Readable>();
+
+/**
+ * A stream that reads as already consumed, at once, for a body someone else read first: one
+ * byte pushed and read (Node ignores an empty chunk, which would leave the stream looking
+ * unread, and the body empty).
+ */
+function consumedStream(): Readable {
+  const stream = new Readable({ read: () => undefined });
+  stream.push(Buffer.alloc(1));
+  stream.push(null);
+  stream.read();
+  return stream;
+}
+
+/**
+ * The request body as a Node stream for the core's limited reader, which counts bytes as
+ * they arrive and stops at the limit: never `request.text()` or `arrayBuffer()`, which buffer
+ * the whole body first and decode it. A body another reader already used (`bodyUsed`)
+ * yields a stream the core refuses as consumed, with the misuse logged, instead of checking
+ * a signature against nothing.
+ */
+export function webBodyStream(request: Request): Readable {
+  const known = streams.get(request);
+  if (known !== undefined) return known;
+  let stream: Readable;
+  // A locked body has a reader already: someone else is reading it, even if nothing was read yet.
+  if (request.bodyUsed || request.body?.locked === true) stream = consumedStream();
+  else if (request.body === null) stream = Readable.from([]);
+  else stream = Readable.fromWeb(request.body);
+  streams.set(request, stream);
+  return stream;
+}
+
+/** Header access on a Fetch `Headers` object, for the core's `applySecurityHeaders`. */
+export const webHeaders: HeaderAccess<Headers> = {
+  get: (headers, name) => headers.get(name) ?? undefined,
+  set: (headers, name, value) => {
+    headers.set(name, value);
+  },
+  remove: (headers, name) => {
+    headers.delete(name);
+  },
+};
+
+/** Sets every header of a precomputed record (a rate-limit outcome's, a CORS answer's). */
+export function setWebHeaders(
+  headers: Headers,
+  values: Readonly<Record<string, string | undefined>>,
+): void {
+  for (const name in values) {
+    const value = values[name];
+    if (value !== undefined) headers.set(name, value);
+  }
+}
+
+/**
+ * Edits a response's headers, copying the response first when its headers are immutable
+ * (a `Response` from `fetch()` or `Response.redirect()`): the Fetch standard's guard throws a
+ * TypeError on the first write, before anything changed. `Response.error()` is a network
+ * error, not an answer: it has no headers to edit and cannot be copied (status 0), so it is
+ * returned as it is.
+ */
+export function editResponseHeaders(
+  response: Response,
+  edit: (headers: Headers) => void,
+): Response {
+  if (response.type === 'error') return response;
+  try {
+    edit(response.headers);
+    return response;
+  } catch (error: unknown) {
+    if (!(error instanceof TypeError)) throw error;
+    const copy = new Response(response.body, response);
+    edit(copy.headers);
+    return copy;
+  }
+}
+
+/** A rejection as a Fetch `Response`: the core's one rendering, `{"detail": ...}` as JSON. */
+export function rejectionResponse(error: BulwarkError): Response {
+  const r = renderRejection(error);
+  return new Response(r.body, { status: r.status, headers: r.headers });
+}
