@@ -1,0 +1,87 @@
+import type { Readable } from 'node:stream';
+import type { Context } from 'hono';
+import { editResponseHeaders, webBodyStream } from '../shared/web.js';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The raw request body, set by bulwark's `payloadLimit` and `verifyWebhook`. */
+    rawBody?: Buffer;
+    /** The parsed request body, set by bulwark's `payloadLimit` and `verifyWebhook`. */
+    body?: unknown;
+  }
+}
+
+// The requests whose body bulwark read and handed to Hono's body cache, so a second bulwark
+// middleware on the same request knows the cache is its own and not another reader's.
+const readByBulwark = new WeakSet<Request>();
+
+/**
+ * Leaves an accepted body on the context (`c.get('rawBody')`, `c.get('body')`) and in Hono's
+ * body cache, so `c.req.json()`, `c.req.text()`, `c.req.arrayBuffer()` and
+ * `c.req.parseBody()` read the verified bytes: the stream itself is used up. The cache holds
+ * promises (hono/src/request.ts `#cachedBody`), whatever its declared type says; one entry
+ * is enough, Hono converts it for the other readers.
+ */
+export function keepBody(c: Context, rawBody: Buffer, body: unknown): void {
+  c.set('rawBody', rawBody);
+  c.set('body', body);
+  const copy = rawBody.buffer.slice(rawBody.byteOffset, rawBody.byteOffset + rawBody.length);
+  const cache = c.req.bodyCache as Record<string, Promise<unknown> | undefined>;
+  cache.arrayBuffer = Promise.resolve(copy);
+  readByBulwark.add(c.req.raw);
+}
+
+/** Whether another reader (`c.req.json()`, a validator) filled Hono's body cache first. */
+export function bodyCachedByOthers(c: Context): boolean {
+  return !readByBulwark.has(c.req.raw) && Object.keys(c.req.bodyCache).length > 0;
+}
+
+/**
+ * The request body as a Node stream for the core's limited reader. A body another reader
+ * used first (`c.req.json()`, a validator, `c.req.raw.arrayBuffer()`) is refused as consumed
+ * (500, logged once), never read as an empty body; one bulwark read already (payloadLimit
+ * before verifyWebhook) is read again from the bytes the core kept.
+ */
+export function bodyStream(c: Context): Readable {
+  return webBodyStream(c.req.raw);
+}
+
+/**
+ * The request target as sent, `/path?query`, from the request URL (the schemes that sign
+ * the URL, Twilio's, need it). A Fetch request URL is absolute and never has a fragment.
+ */
+export function requestTarget(url: string): string {
+  const start = url.indexOf('//');
+  const slash = url.indexOf('/', start === -1 ? 0 : start + 2);
+  if (slash !== -1) return url.slice(slash);
+  const query = url.indexOf('?', start === -1 ? 0 : start + 2);
+  return query === -1 ? '/' : `/${url.slice(query)}`;
+}
+
+/**
+ * Edits the response a middleware is about to return, or, when it returns none, the one
+ * the app produced (`c.res`, after `next()`): a response with immutable headers (from
+ * `fetch()`, `Response.redirect()`) is copied and the copy put in its place.
+ */
+export function editAnswer(
+  c: Context,
+  answer: Response | undefined,
+  edit: (headers: Headers) => void,
+): Response | undefined {
+  if (answer !== undefined) return editResponseHeaders(answer, edit);
+  const current = c.res;
+  const edited = editResponseHeaders(current, edit);
+  if (edited !== current) c.res = edited;
+  return undefined;
+}
+
+/** Sets each header the response does not carry yet: what the app (or a nearer layer) set stays. */
+export function fillHeaders(
+  headers: Headers,
+  values: Readonly<Record<string, string | undefined>>,
+): void {
+  for (const name in values) {
+    const value = values[name];
+    if (value !== undefined && !headers.has(name)) headers.set(name, value);
+  }
+}

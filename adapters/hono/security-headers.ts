@@ -1,0 +1,50 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { applySecurityHeaders, compileSecurityHeaders } from 'bulwark';
+import type { CompiledSecurityHeaders, SecurityHeadersOptions } from 'bulwark';
+import { webHeaders } from '../shared/web.js';
+import { editAnswer } from './context.js';
+
+/** Options for the Hono `securityHeaders` middleware. */
+export type HonoSecurityHeadersOptions = SecurityHeadersOptions;
+
+// The headers a request is to get, decided on the way in: the innermost mount (a route's own
+// securityHeaders after the app's) decides, as the last one to run does on Express.
+const decided = new WeakMap<Context, CompiledSecurityHeaders>();
+
+/** Records, on the way in, which headers this request's response is to get. */
+export function decideSecurityHeaders(c: Context, compiled: CompiledSecurityHeaders): void {
+  decided.set(c, compiled);
+}
+
+/**
+ * Writes the decided headers onto the response after the app answered: the answer a
+ * middleware is about to return, or `c.res` (the handler's, notFound's, onError's). Written
+ * then, not through `c.header()` before `next()`, because a handler that returns
+ * `new Response(...)` drops headers prepared on the context; and a header the response
+ * already carries is the app's and stays.
+ */
+export function finishSecurityHeaders(c: Context, answer?: Response): Response | undefined {
+  const compiled = decided.get(c);
+  if (compiled === undefined) return answer;
+  return editAnswer(c, answer, (headers) => {
+    applySecurityHeaders(headers, webHeaders, compiled);
+  });
+}
+
+/**
+ * Security response headers on every response that passes through: mount it first
+ * (`app.use(securityHeaders())`), so 404s, errors answered by `app.onError`, CORS preflights
+ * and bulwark's own 413/429 answers carry them too. Mounted again on a route, it replaces
+ * what the app-wide one would set for that route (`false` sends none); a header the app set
+ * itself is never overwritten.
+ */
+export function securityHeaders(
+  options: HonoSecurityHeadersOptions | false = {},
+): MiddlewareHandler {
+  const compiled = compileSecurityHeaders(options);
+  return async (c, next) => {
+    decided.set(c, compiled);
+    await next();
+    finishSecurityHeaders(c);
+  };
+}
