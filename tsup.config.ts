@@ -15,5 +15,16 @@ export default defineConfig({
   treeshake: true,
   // Adapters and the Redis entry import the core as 'bulwark' (the package's own name),
   // so every entry shares one copy of it: `instanceof BulwarkError` holds across entries.
-  external: ['bulwark', 'express', 'koa', 'fastify', 'fastify-plugin', 'ioredis'],
+  external: [
+    'bulwark',
+    'express',
+    'koa',
+    'fastify',
+    'fastify-plugin',
+    'ioredis',
+    'hono',
+    '@nestjs/common',
+    '@nestjs/core',
+    'rxjs',
+  ],
 });

@@ -11,7 +11,10 @@ export default defineConfig({
     alias: [
       { find: /^bulwark$/, replacement: here('./src/index.ts') },
       { find: /^bulwark\/redis$/, replacement: here('./src/redis/index.ts') },
-      { find: /^bulwark\/(express|koa|fastify)$/, replacement: here('./adapters/$1.ts') },
+      {
+        find: /^bulwark\/(express|koa|fastify|hono|nest|fetch)$/,
+        replacement: here('./adapters/$1.ts'),
+      },
     ],
   },
   test: {

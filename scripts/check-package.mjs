@@ -55,6 +55,11 @@ try {
     '@types/koa',
     'fastify',
     'ioredis',
+    'hono',
+    '@nestjs/common',
+    '@nestjs/core',
+    'reflect-metadata',
+    'rxjs',
     'typescript',
     '@types/node',
   ];
@@ -116,9 +121,10 @@ if (headers['X-Frame-Options'] !== 'DENY') throw new Error('core did not load');
 for (const [name, mod] of Object.entries({ ${subpaths.map((s, i) => `'${s}': m${i}`).join(', ')} })) {
   if (Object.keys(mod).length === 0 && name !== 'bulwark/redis') throw new Error(name + ' exports nothing');
 }
-for (const adapter of [m2, m3, m4]) {
+for (const adapter of [m2, m3, m4, m5, m7]) {
   if (typeof adapter.securityHeaders !== 'function') throw new Error('adapter lacks securityHeaders');
 }
+if (typeof m6.BulwarkModule?.forRoot !== 'function') throw new Error('bulwark/nest lacks BulwarkModule.forRoot');
 console.log('loaded', ${JSON.stringify(subpaths.join(', '))});
 `;
   writeFileSync(

@@ -10,5 +10,8 @@ export const entries = [
   { name: 'express', source: 'adapters/express.ts', subpath: './express' },
   { name: 'koa', source: 'adapters/koa.ts', subpath: './koa' },
   { name: 'fastify', source: 'adapters/fastify.ts', subpath: './fastify' },
+  { name: 'hono', source: 'adapters/hono.ts', subpath: './hono' },
+  { name: 'nest', source: 'adapters/nest.ts', subpath: './nest' },
+  { name: 'fetch', source: 'adapters/fetch.ts', subpath: './fetch' },
   { name: 'cli', source: 'src/cli.ts', subpath: null, bin: 'bulwark' },
 ];

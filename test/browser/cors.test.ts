@@ -4,11 +4,19 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
 import Koa from 'koa';
+import { getRequestListener } from '@hono/node-server';
+import type { HttpBindings } from '@hono/node-server';
+import { Hono } from 'hono';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from 'vitest';
 import type { CorsOptions } from 'bulwark';
 import * as onExpress from 'bulwark/express';
 import * as onFastify from 'bulwark/fastify';
+import * as onHono from 'bulwark/hono';
+import { BulwarkModule } from 'bulwark/nest';
+import { Controller, Get, Module, Put, Req } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
 import * as onKoa from 'bulwark/koa';
 import { launchChromium, noChromium } from '../helpers/browser.js';
 import { http } from '../helpers/http.js';
@@ -21,7 +29,7 @@ import { watch } from '../helpers/serve.js';
  * a cookie for `localhost` goes with a credentialed cross-origin fetch.
  */
 
-type Framework = 'express' | 'koa' | 'fastify';
+type Framework = 'express' | 'koa' | 'fastify' | 'hono' | 'nest';
 
 /** One request as the API's Node server received it (its 'request' event), preflights included. */
 interface Seen {
@@ -104,6 +112,19 @@ async function startApi(framework: Framework, options: CorsOptions): Promise<Api
       void handle(req, res);
     });
   }
+  if (framework === 'hono') {
+    const app = new Hono<{ Bindings: HttpBindings }>();
+    app.use(onHono.cors(options));
+    app.use(onHono.rateLimit(RATE_LIMIT));
+    app.get('/data', (c) => c.json(DATA));
+    app.put('/items', (c) => c.json({ clientVersion: c.req.header('X-Client-Version') ?? null }));
+    app.get('/session', (c) => c.json({ cookie: c.req.header('cookie') ?? null }));
+    const listener = getRequestListener(app.fetch);
+    return listenNode((req, res) => {
+      void listener(req, res);
+    });
+  }
+  if (framework === 'nest') return startNestApi(options);
   const app = Fastify();
   await app.register(onFastify.cors, options);
   await app.register(onFastify.rateLimit, RATE_LIMIT);
@@ -119,6 +140,49 @@ async function startApi(framework: Framework, options: CorsOptions): Promise<Api
     direct: `http://127.0.0.1:${port}`,
     seen,
     close: () => app.close(),
+  };
+}
+
+/**
+ * The API on NestJS (Express platform): bulwark's module with cors and the rate limit, and a
+ * controller with the three routes, its decorators applied as functions.
+ */
+async function startNestApi(options: CorsOptions): Promise<Api> {
+  // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- Nest's decorators, applied below, give the class its meaning
+  class Routes {}
+  const proto = Routes.prototype as Record<string, unknown>;
+  const route = (
+    name: string,
+    verb: typeof Get,
+    path: string,
+    handle: (req: IncomingMessage) => unknown,
+  ): void => {
+    proto[name] = handle;
+    Req()(proto, name, 0);
+    verb(path)(proto, name, Object.getOwnPropertyDescriptor(proto, name)!);
+  };
+  route('data', Get, 'data', () => DATA);
+  route('items', Put, 'items', (req) => ({
+    clientVersion: req.headers['x-client-version'] ?? null,
+  }));
+  route('session', Get, 'session', (req) => ({ cookie: req.headers.cookie ?? null }));
+  Controller()(Routes);
+  // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- a Nest module carries only metadata
+  class ApiModule {}
+  Module({
+    imports: [BulwarkModule.forRoot({ securityHeaders: {}, cors: options, rateLimit: RATE_LIMIT })],
+    controllers: [Routes],
+  })(ApiModule);
+  const instance = express();
+  const app = await NestFactory.create(ApiModule, new ExpressAdapter(instance), { logger: false });
+  await app.init();
+  const api = await listenNode(instance);
+  return {
+    ...api,
+    close: async () => {
+      await api.close();
+      await app.close();
+    },
   };
 }
 
@@ -209,150 +273,153 @@ describe.skipIf(noChromium())('CORS in Chromium', () => {
   // The frameworks run side by side, each with its own servers (the preflight cache test
   // waits out Chromium's default cache once per framework); one framework's tests run in
   // order, since they count the requests its servers receive.
-  describe.concurrent.each<Framework>(['express', 'koa', 'fastify'])('%s', (framework) => {
-    /** Credentials allowed, preflights cached for 600 s, RateLimit exposed to scripts. */
-    let api: Api;
-    /** The same origin allowed, without credentials; preflights not cached (maxAge: 0). */
-    let plain: Api;
-    let context: BrowserContext | undefined;
+  describe.concurrent.each<Framework>(['express', 'koa', 'fastify', 'hono', 'nest'])(
+    '%s',
+    (framework) => {
+      /** Credentials allowed, preflights cached for 600 s, RateLimit exposed to scripts. */
+      let api: Api;
+      /** The same origin allowed, without credentials; preflights not cached (maxAge: 0). */
+      let plain: Api;
+      let context: BrowserContext | undefined;
 
-    beforeAll(async () => {
-      [api, plain] = await Promise.all([
-        startApi(framework, {
-          origins: [allowed.origin],
-          credentials: true,
-          maxAge: 600,
-          exposedHeaders: ['RateLimit'],
-        }),
-        startApi(framework, { origins: [allowed.origin], maxAge: 0 }),
-      ]);
-    });
-    afterAll(async () => {
-      await Promise.all([api.close(), plain.close()]);
-    });
-    beforeEach(() => {
-      api.seen.length = 0;
-      plain.seen.length = 0;
-    });
-    afterEach(async () => {
-      await context?.close();
-      context = undefined;
-    });
-
-    /**
-     * A page of `origin` in this test's own browser context. The page origins and the API
-     * are one site (localhost), so moving the page to the other origin keeps its renderer.
-     */
-    async function open(origin: string): Promise<Page> {
-      context ??= await browser!.newContext();
-      const page = await context.newPage();
-      await page.goto(`${origin}/`);
-      return page;
-    }
-
-    /** The methods of the requests the server received for `path`, in order. */
-    function methods(server: Api, path: string): string[] {
-      return server.seen.filter((s) => s.path === path).map((s) => s.method);
-    }
-
-    describe('cors', { concurrent: false }, () => {
-      it('a simple GET: the allowed page reads the JSON, the other page is refused though the server answered', async ({
-        expect,
-      }) => {
-        const page = await open(allowed.origin);
-        const read = readable(await pageFetch(page, `${api.url}/data`));
-        expect(read.status).toBe(200);
-        expect(read.json).toEqual(DATA);
-
-        await page.goto(`${other.origin}/`);
-        const refused = await pageFetch(page, `${api.url}/data`);
-        expect(refused).toMatchObject(BLOCKED);
-        // The request did reach the API (a simple request needs no preflight): the browser
-        // kept the answer from the script because it carried no Access-Control-Allow-Origin.
-        expect(api.seen.filter((s) => s.path === '/data').map((s) => s.origin)).toEqual([
-          allowed.origin,
-          other.origin,
+      beforeAll(async () => {
+        [api, plain] = await Promise.all([
+          startApi(framework, {
+            origins: [allowed.origin],
+            credentials: true,
+            maxAge: 600,
+            exposedHeaders: ['RateLimit'],
+          }),
+          startApi(framework, { origins: [allowed.origin], maxAge: 0 }),
         ]);
       });
-
-      it('credentials: the cookie arrives and the page reads the answer only where cors allows credentials', async ({
-        expect,
-      }) => {
-        const page = await open(allowed.origin);
-        await context!.addCookies([
-          { name: 'session', value: 's3cret', domain: 'localhost', path: '/' },
-        ]);
-
-        // Without credentials: 'include' a cross-origin fetch carries no cookie.
-        const anonymous = readable(await pageFetch(page, `${api.url}/session`));
-        expect(anonymous.json).toEqual({ cookie: null });
-
-        const signedIn = readable(
-          await pageFetch(page, `${api.url}/session`, { credentials: 'include' }),
-        );
-        expect(signedIn.json).toEqual({ cookie: 'session=s3cret' });
-
-        // The API without credentials: true: the browser sends the cookie, the server
-        // answers, and the answer (no Access-Control-Allow-Credentials) is kept from the script.
-        const refused = await pageFetch(page, `${plain.url}/session`, { credentials: 'include' });
-        expect(refused).toMatchObject(BLOCKED);
-        expect(plain.seen).toContainEqual(
-          expect.objectContaining({ path: '/session', cookie: 'session=s3cret' }),
-        );
+      afterAll(async () => {
+        await Promise.all([api.close(), plain.close()]);
       });
-
-      it('a preflighted PUT with X-Client-Version: the allowed page gets the answer, the other page never reaches the route', async ({
-        expect,
-      }) => {
-        const page = await open(allowed.origin);
-        const done = readable(await pageFetch(page, `${api.url}/items`, PUT));
-        expect(done.status).toBe(200);
-        expect(done.json).toEqual({ clientVersion: '2.4.1' });
-        expect(methods(api, '/items')).toEqual(['OPTIONS', 'PUT']);
-
+      beforeEach(() => {
         api.seen.length = 0;
-        await page.goto(`${other.origin}/`);
-        const refused = await pageFetch(page, `${api.url}/items`, PUT);
-        expect(refused).toMatchObject(BLOCKED);
-        // The preflight was refused, so the browser never sent the PUT.
-        expect(methods(api, '/items')).toEqual(['OPTIONS']);
+        plain.seen.length = 0;
+      });
+      afterEach(async () => {
+        await context?.close();
+        context = undefined;
       });
 
-      it('maxAge: 600: one preflight for PUTs in a row, still cached after Chromium’s own 5 s default', async ({
-        expect,
-      }) => {
-        const page = await open(allowed.origin);
-        readable(await pageFetch(page, `${api.url}/items`, PUT));
-        readable(await pageFetch(page, `${api.url}/items`, PUT));
-        expect(methods(api, '/items')).toEqual(['OPTIONS', 'PUT', 'PUT']);
-        // Without Access-Control-Max-Age: 600 the browser would ask again from here on.
-        await new Promise((r) => setTimeout(r, CHROMIUM_DEFAULT_PREFLIGHT_CACHE_MS + 500));
-        readable(await pageFetch(page, `${api.url}/items`, PUT));
-        expect(methods(api, '/items')).toEqual(['OPTIONS', 'PUT', 'PUT', 'PUT']);
-      });
+      /**
+       * A page of `origin` in this test's own browser context. The page origins and the API
+       * are one site (localhost), so moving the page to the other origin keeps its renderer.
+       */
+      async function open(origin: string): Promise<Page> {
+        context ??= await browser!.newContext();
+        const page = await context.newPage();
+        await page.goto(`${origin}/`);
+        return page;
+      }
 
-      it('maxAge: 0: every PUT is preflighted again', async ({ expect }) => {
-        const page = await open(allowed.origin);
-        readable(await pageFetch(page, `${plain.url}/items`, PUT));
-        readable(await pageFetch(page, `${plain.url}/items`, PUT));
-        expect(methods(plain, '/items')).toEqual(['OPTIONS', 'PUT', 'OPTIONS', 'PUT']);
-      });
+      /** The methods of the requests the server received for `path`, in order. */
+      function methods(server: Api, path: string): string[] {
+        return server.seen.filter((s) => s.path === path).map((s) => s.method);
+      }
 
-      it('the script reads the exposed RateLimit header, and not RateLimit-Policy, which the server sent too', async ({
-        expect,
-      }) => {
-        const page = await open(allowed.origin);
-        const read = readable(
-          await pageFetch(page, `${api.url}/data`, { read: ['RateLimit', 'RateLimit-Policy'] }),
-        );
-        expect(read.headers.RateLimit).toMatch(/;r=\d+/);
-        expect(read.headers['RateLimit-Policy']).toBeNull();
+      describe('cors', { concurrent: false }, () => {
+        it('a simple GET: the allowed page reads the JSON, the other page is refused though the server answered', async ({
+          expect,
+        }) => {
+          const page = await open(allowed.origin);
+          const read = readable(await pageFetch(page, `${api.url}/data`));
+          expect(read.status).toBe(200);
+          expect(read.json).toEqual(DATA);
 
-        const direct = await http(`${api.direct}/data`, { headers: { Origin: allowed.origin } });
-        expect(direct.headers['access-control-expose-headers']).toBe('RateLimit');
-        expect(direct.headers.ratelimit).toMatch(/;r=\d+/);
-        expect(direct.headers['ratelimit-policy']).toMatch(/;w=60/);
+          await page.goto(`${other.origin}/`);
+          const refused = await pageFetch(page, `${api.url}/data`);
+          expect(refused).toMatchObject(BLOCKED);
+          // The request did reach the API (a simple request needs no preflight): the browser
+          // kept the answer from the script because it carried no Access-Control-Allow-Origin.
+          expect(api.seen.filter((s) => s.path === '/data').map((s) => s.origin)).toEqual([
+            allowed.origin,
+            other.origin,
+          ]);
+        });
+
+        it('credentials: the cookie arrives and the page reads the answer only where cors allows credentials', async ({
+          expect,
+        }) => {
+          const page = await open(allowed.origin);
+          await context!.addCookies([
+            { name: 'session', value: 's3cret', domain: 'localhost', path: '/' },
+          ]);
+
+          // Without credentials: 'include' a cross-origin fetch carries no cookie.
+          const anonymous = readable(await pageFetch(page, `${api.url}/session`));
+          expect(anonymous.json).toEqual({ cookie: null });
+
+          const signedIn = readable(
+            await pageFetch(page, `${api.url}/session`, { credentials: 'include' }),
+          );
+          expect(signedIn.json).toEqual({ cookie: 'session=s3cret' });
+
+          // The API without credentials: true: the browser sends the cookie, the server
+          // answers, and the answer (no Access-Control-Allow-Credentials) is kept from the script.
+          const refused = await pageFetch(page, `${plain.url}/session`, { credentials: 'include' });
+          expect(refused).toMatchObject(BLOCKED);
+          expect(plain.seen).toContainEqual(
+            expect.objectContaining({ path: '/session', cookie: 'session=s3cret' }),
+          );
+        });
+
+        it('a preflighted PUT with X-Client-Version: the allowed page gets the answer, the other page never reaches the route', async ({
+          expect,
+        }) => {
+          const page = await open(allowed.origin);
+          const done = readable(await pageFetch(page, `${api.url}/items`, PUT));
+          expect(done.status).toBe(200);
+          expect(done.json).toEqual({ clientVersion: '2.4.1' });
+          expect(methods(api, '/items')).toEqual(['OPTIONS', 'PUT']);
+
+          api.seen.length = 0;
+          await page.goto(`${other.origin}/`);
+          const refused = await pageFetch(page, `${api.url}/items`, PUT);
+          expect(refused).toMatchObject(BLOCKED);
+          // The preflight was refused, so the browser never sent the PUT.
+          expect(methods(api, '/items')).toEqual(['OPTIONS']);
+        });
+
+        it('maxAge: 600: one preflight for PUTs in a row, still cached after Chromium’s own 5 s default', async ({
+          expect,
+        }) => {
+          const page = await open(allowed.origin);
+          readable(await pageFetch(page, `${api.url}/items`, PUT));
+          readable(await pageFetch(page, `${api.url}/items`, PUT));
+          expect(methods(api, '/items')).toEqual(['OPTIONS', 'PUT', 'PUT']);
+          // Without Access-Control-Max-Age: 600 the browser would ask again from here on.
+          await new Promise((r) => setTimeout(r, CHROMIUM_DEFAULT_PREFLIGHT_CACHE_MS + 500));
+          readable(await pageFetch(page, `${api.url}/items`, PUT));
+          expect(methods(api, '/items')).toEqual(['OPTIONS', 'PUT', 'PUT', 'PUT']);
+        });
+
+        it('maxAge: 0: every PUT is preflighted again', async ({ expect }) => {
+          const page = await open(allowed.origin);
+          readable(await pageFetch(page, `${plain.url}/items`, PUT));
+          readable(await pageFetch(page, `${plain.url}/items`, PUT));
+          expect(methods(plain, '/items')).toEqual(['OPTIONS', 'PUT', 'OPTIONS', 'PUT']);
+        });
+
+        it('the script reads the exposed RateLimit header, and not RateLimit-Policy, which the server sent too', async ({
+          expect,
+        }) => {
+          const page = await open(allowed.origin);
+          const read = readable(
+            await pageFetch(page, `${api.url}/data`, { read: ['RateLimit', 'RateLimit-Policy'] }),
+          );
+          expect(read.headers.RateLimit).toMatch(/;r=\d+/);
+          expect(read.headers['RateLimit-Policy']).toBeNull();
+
+          const direct = await http(`${api.direct}/data`, { headers: { Origin: allowed.origin } });
+          expect(direct.headers['access-control-expose-headers']).toBe('RateLimit');
+          expect(direct.headers.ratelimit).toMatch(/;r=\d+/);
+          expect(direct.headers['ratelimit-policy']).toMatch(/;w=60/);
+        });
       });
-    });
-  });
+    },
+  );
 });

@@ -3,7 +3,7 @@ import { resetMisuseReports } from '../../src/log/misuse.js';
 import { http } from '../helpers/http.js';
 import type { HttpResponse } from '../helpers/http.js';
 import { rawRequest } from '../helpers/raw-http.js';
-import { startExpress, startFastify, startKoa } from './apps/index.js';
+import { startExpress, startFastify, startHono, startKoa, startNest } from './apps/index.js';
 import express4 from 'express4';
 import koa2 from 'koa2';
 import { appLog } from './types.js';
@@ -18,7 +18,8 @@ import type {
 } from './types.js';
 
 /**
- * Every framework major the peer ranges promise: Express 5 and 4, Koa 3 and 2, Fastify 5.
+ * Every framework major the peer ranges promise: Express 5 and 4, Koa 3 and 2, Fastify 5,
+ * Hono 4 (on @hono/node-server), and Nest 12 on both of its HTTP platforms.
  * A scenario's `skip` names the framework, and applies to each of its majors.
  */
 const variants: readonly {
@@ -35,6 +36,17 @@ const variants: readonly {
   { name: 'koa 3', framework: 'koa', start: (spec, log) => startKoa(spec, log) },
   { name: 'koa 2', framework: 'koa', start: (spec, log) => startKoa(spec, log, koa2) },
   { name: 'fastify 5', framework: 'fastify', start: startFastify },
+  { name: 'hono 4', framework: 'hono', start: startHono },
+  {
+    name: 'nest 12 (express)',
+    framework: 'nest',
+    start: (spec, log) => startNest(spec, log, 'express'),
+  },
+  {
+    name: 'nest 12 (fastify)',
+    framework: 'nest',
+    start: (spec, log) => startNest(spec, log, 'fastify'),
+  },
 ];
 
 interface Sent extends HttpResponse {

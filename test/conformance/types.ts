@@ -11,8 +11,11 @@ import type {
   WebhookReceiverOptions,
 } from 'bulwark';
 
-/** The frameworks every scenario runs on. */
-export const FRAMEWORKS = ['express', 'koa', 'fastify'] as const;
+/**
+ * The frameworks every scenario runs on. `nest` runs on both of Nest's platforms
+ * (@nestjs/platform-express and @nestjs/platform-fastify); `hono` through @hono/node-server.
+ */
+export const FRAMEWORKS = ['express', 'koa', 'fastify', 'hono', 'nest'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 
 /**

@@ -154,7 +154,8 @@ export const rateLimitScenarios: readonly Scenario[] = [
     app: global,
     request: get('/free'),
     expect: { status: 200, headers: { RateLimit: null } },
-    skip: ['express', 'koa'],
+    // Hono has no route config either: a route's own middleware cannot undo an app-wide one.
+    skip: ['express', 'koa', 'hono'],
   },
   {
     name: 'a key function: draft-7 and legacy fields on an allowed request',
