@@ -57,16 +57,22 @@ const PEERS: Record<Framework, string> = {
   express: 'helmet + express-rate-limit',
   koa: 'koa-helmet + koa-ratelimit',
   fastify: '@fastify/helmet + @fastify/rate-limit',
+  hono: 'hono/secure-headers + hono-rate-limiter',
+  nest: 'helmet + @nestjs/throttler',
 };
 const CORS_PEERS: Record<Framework, string> = {
   express: 'cors (expressjs/cors)',
   koa: '@koa/cors',
   fastify: '@fastify/cors',
+  hono: 'hono/cors',
+  nest: 'Nest enableCors() (the cors package)',
 };
 const NAMES: Record<Framework, string> = {
   express: 'Express 5',
   koa: 'Koa 3',
   fastify: 'Fastify 5',
+  hono: 'Hono 4 (@hono/node-server)',
+  nest: 'NestJS 12 (Express platform)',
 };
 const label = (f: Framework, v: Variant | CorsVariant): string =>
   v === 'peers' ? PEERS[f] : v === 'cors-peer' ? CORS_PEERS[f] : LABELS[v];

@@ -1,4 +1,4 @@
-// One benchmark server: `tsx bench/http/server.ts <express|koa|fastify> <variant>`. Listens on a
+// One benchmark server: `tsx bench/http/server.ts <express|koa|fastify|hono|nest> <variant>`. Listens on a
 // free loopback port, prints `listening <port> <where 'bulwark' was loaded from>` and serves GET /status with a small JSON until
 // killed. Variants: bare; bulwark headers + rate limit on memory or Redis (REDIS_URL), as
 // two middlewares or as one protect() (memory); the
@@ -8,12 +8,13 @@
 // `cors`, or the framework's usual CORS package, all configured alike (CORS_OPTIONS).
 // Everything a variant needs is imported when it is built, so no server loads (and starts
 // slower for) what another variant uses: the suite starts a few dozen of them at once.
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
+import type { HttpBindings } from '@hono/node-server';
 import type { RateLimiter } from 'bulwark';
 import { CORS_OPTIONS, CORS_VARIANTS } from './cors.js';
 import type { CorsVariant } from './cors.js';
 
-export const FRAMEWORKS = ['express', 'koa', 'fastify'] as const;
+export const FRAMEWORKS = ['express', 'koa', 'fastify', 'hono', 'nest'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 export const VARIANTS = [
   'bare',
@@ -231,6 +232,143 @@ async function fastify(variant: AnyVariant): Promise<number> {
   return typeof address === 'object' && address !== null ? address.port : 0;
 }
 
+/** Hono on @hono/node-server, as a Node user serves it. */
+async function hono(variant: AnyVariant): Promise<number> {
+  const { Hono } = await import('hono');
+  const { serve } = await import('@hono/node-server');
+  interface Env {
+    Bindings: HttpBindings;
+  }
+  const app = new Hono<Env>();
+  if (variant === 'floor') {
+    app.use(async (c, next) => {
+      await next();
+      for (const [name, value] of FLOOR_ENTRIES) c.res.headers.set(name, value);
+    });
+  } else if (variant === 'peers') {
+    const { secureHeaders } = await import('hono/secure-headers');
+    const { rateLimiter } = await import('hono-rate-limiter');
+    app.use(secureHeaders());
+    app.use(
+      rateLimiter<Env>({
+        windowMs: WINDOW_MS,
+        limit: LIMIT,
+        keyGenerator: (c) => c.env.incoming.socket.remoteAddress ?? '',
+      }),
+    );
+  } else if (variant === 'cors-peer') {
+    const { cors } = await import('hono/cors');
+    app.use(
+      cors({
+        origin: ORIGINS,
+        credentials: false,
+        allowMethods: METHODS,
+        exposeHeaders: EXPOSED,
+        maxAge: CORS_OPTIONS.maxAge,
+      }),
+    );
+  } else if (variant === 'cors-bulwark') {
+    const b = await import('bulwark/hono');
+    app.use(b.cors(BULWARK_CORS));
+  } else if (variant === 'bulwark-memory' || variant === 'bulwark-redis') {
+    const b = await import('bulwark/hono');
+    app.use(b.securityHeaders());
+    app.use(b.rateLimit({ limiter: await limiter(variant) }));
+  } else if (variant === 'bulwark-protect') {
+    const b = await import('bulwark/hono');
+    app.use(b.protect({ rateLimit: { limiter: await limiter(variant) } }));
+  }
+  app.get('/status', (c) => c.json(BODY));
+  if (isCors(variant)) app.options('/status', (c) => c.body(null, 204));
+  return new Promise((resolve) => {
+    serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+      resolve(info.port);
+    });
+  });
+}
+
+/**
+ * NestJS on its Express platform. bulwark's Nest module applies headers, CORS and the rate
+ * limit as one unit (there is no mounting order to choose), so its memory row and its
+ * protect() row are the same configuration. The peers are what Nest's documentation
+ * recommends: helmet and @nestjs/throttler; Nest's own enableCors() for CORS.
+ */
+async function nest(variant: AnyVariant): Promise<number> {
+  await import('reflect-metadata');
+  const common = await import('@nestjs/common');
+  const { NestFactory, APP_GUARD, Reflector } = await import('@nestjs/core');
+  const { ExpressAdapter } = await import('@nestjs/platform-express');
+  class StatusController {
+    status(): typeof BODY {
+      return BODY;
+    }
+    preflight(): void {
+      // 204 from the decorator below: the bare row's answer to a preflight.
+    }
+  }
+  common.Controller()(StatusController);
+  const proto = StatusController.prototype;
+  const method = (name: 'status' | 'preflight') => Object.getOwnPropertyDescriptor(proto, name)!;
+  common.Get('status')(proto, 'status', method('status'));
+  if (isCors(variant)) {
+    common.Options('status')(proto, 'preflight', method('preflight'));
+    common.HttpCode(204)(proto, 'preflight', method('preflight'));
+  }
+  const imports: unknown[] = [];
+  const providers: unknown[] = [];
+  if (
+    variant === 'bulwark-memory' ||
+    variant === 'bulwark-redis' ||
+    variant === 'bulwark-protect'
+  ) {
+    const b = await import('bulwark/nest');
+    imports.push(b.BulwarkModule.forRoot({ rateLimit: { limiter: await limiter(variant) } }));
+  } else if (variant === 'cors-bulwark') {
+    const b = await import('bulwark/nest');
+    imports.push(b.BulwarkModule.forRoot({ securityHeaders: false, cors: BULWARK_CORS }));
+  } else if (variant === 'peers') {
+    const { ThrottlerGuard, ThrottlerStorageService } = await import('@nestjs/throttler');
+    // Built by hand: @nestjs/throttler is CommonJS, and under tsx its require('@nestjs/core')
+    // loads a second copy of Nest's (ESM-only) core, whose Reflector this app cannot inject.
+    const throttlers = [{ ttl: WINDOW_MS, limit: LIMIT }];
+    const storage = new ThrottlerStorageService();
+    providers.push({
+      provide: APP_GUARD,
+      useFactory: (reflector: InstanceType<typeof Reflector>) =>
+        new ThrottlerGuard(throttlers, storage, reflector),
+      inject: [Reflector],
+    });
+  }
+  // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- a Nest module carries only metadata
+  class AppModule {}
+  common.Module({
+    imports: imports as never[],
+    controllers: [StatusController],
+    providers: providers as never[],
+  })(AppModule);
+  const app = await NestFactory.create(AppModule, new ExpressAdapter(), { logger: ['error'] });
+  if (variant === 'floor') {
+    app.use((_req: unknown, res: ServerResponse, next: () => void) => {
+      for (const [name, value] of FLOOR_ENTRIES) res.setHeader(name, value);
+      next();
+    });
+  } else if (variant === 'peers') {
+    const { default: helmet } = await import('helmet');
+    app.use(helmet());
+  } else if (variant === 'cors-peer') {
+    app.enableCors({
+      origin: ORIGINS,
+      credentials: false,
+      methods: METHODS,
+      exposedHeaders: EXPOSED,
+      maxAge: CORS_OPTIONS.maxAge,
+    });
+  }
+  await app.listen(0, '127.0.0.1');
+  const address = (app.getHttpServer() as Server).address();
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}
+
 /**
  * BENCH_ALLOC=1 (with --expose-gc and a young generation large enough for a sample): answers
  * the benchmark over IPC. `start` collects garbage and notes the heap; `stop` answers the heap
@@ -272,7 +410,7 @@ async function main(): Promise<void> {
   const variants: readonly AnyVariant[] = [...VARIANTS, ...CORS_VARIANTS];
   if (!FRAMEWORKS.includes(framework) || !variants.includes(variant))
     throw new Error(`usage: server.ts <${FRAMEWORKS.join('|')}> <${variants.join('|')}>`);
-  const builders = { express, koa, fastify };
+  const builders = { express, koa, fastify, hono, nest };
   const port = await builders[framework](variant);
   process.stdout.write(`listening ${port} ${import.meta.resolve('bulwark')}\n`);
 }
