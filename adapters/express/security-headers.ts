@@ -1,7 +1,6 @@
 import type { RequestHandler, Response } from 'express';
-import { applySecurityHeaders, compileSecurityHeaders } from 'bulwark';
 import type { SecurityHeadersOptions } from 'bulwark';
-import { nodeResponseHeaders } from '../shared/node-headers.js';
+import { nodeHeadersStep } from '../shared/node-headers.js';
 
 /** Options for the Express `securityHeaders` middleware. */
 export interface ExpressSecurityHeadersOptions extends SecurityHeadersOptions {
@@ -30,16 +29,5 @@ export function securityHeaders(
 export function headersStep(
   options: ExpressSecurityHeadersOptions | false,
 ): (res: Response) => void {
-  let removePoweredBy = false;
-  let headerOptions: SecurityHeadersOptions | false = false;
-  if (options !== false) {
-    const { removePoweredBy: remove = true, ...rest } = options;
-    removePoweredBy = remove;
-    headerOptions = rest;
-  }
-  const compiled = compileSecurityHeaders(headerOptions);
-  return (res) => {
-    if (removePoweredBy) res.removeHeader('X-Powered-By');
-    applySecurityHeaders(res, nodeResponseHeaders, compiled);
-  };
+  return nodeHeadersStep(options);
 }

@@ -1,6 +1,6 @@
 import { applySecurityHeaders, isPromise, mergeVary } from 'bulwark';
 import type { CompiledSecurityHeaders, CorsOutcome, HeaderBag, MaybePromise } from 'bulwark';
-import { editResponseHeaders, webHeaders, webRequestHeaders } from '../shared/web.js';
+import { editResponseHeaders, fillHeaders, webHeaders, webRequestHeaders } from '../shared/web.js';
 
 /** What the runtime knows about a request that a Fetch `Request` does not carry. */
 export interface FetchRequestInfo {
@@ -83,25 +83,14 @@ export class Pass {
     if (security === undefined && cors === undefined && limit === undefined) return response;
     return editResponseHeaders(response, (headers) => {
       if (security !== undefined) applySecurityHeaders(headers, webHeaders, security);
-      if (limit !== undefined) addMissing(headers, limit);
+      if (limit !== undefined) fillHeaders(headers, limit);
       if (cors !== undefined) {
-        addMissing(headers, cors.headers);
+        fillHeaders(headers, cors.headers);
         if (cors.vary !== undefined) {
           headers.set('Vary', mergeVary(headers.get('Vary') ?? undefined, cors.vary));
         }
       }
     });
-  }
-}
-
-/**
- * Sets the headers the response does not have: the handler's own value stands, as it would
- * when a Node middleware set the header first and the handler set it again.
- */
-function addMissing(headers: Headers, values: Readonly<Record<string, string>>): void {
-  for (const name in values) {
-    const value = values[name];
-    if (value !== undefined && !headers.has(name)) headers.set(name, value);
   }
 }
 

@@ -26,8 +26,13 @@ export function headerView(headers: Headers): HeaderBag {
   );
 }
 
+interface NodeIncoming {
+  readonly socket?: { readonly remoteAddress?: string | undefined };
+  readonly headers?: HeaderBag;
+}
+
 interface NodeBindings {
-  readonly incoming?: { readonly socket?: { readonly remoteAddress?: string | undefined } };
+  readonly incoming?: NodeIncoming;
 }
 
 /**
@@ -35,14 +40,20 @@ interface NodeBindings {
  * hosts that nest the bindings under `c.env.server` (as its own `getConnInfo` reads them)
  * too. `null` when the app does not run on it: another runtime, or `app.request()`.
  */
-function nodePeer(c: Context): string | undefined | null {
+function nodePeer(c: Context): ClientAddressInput | null {
   const env: unknown = c.env;
   if (typeof env !== 'object' || env === null) return null;
   const bindings = env as NodeBindings & { readonly server?: NodeBindings };
-  const socket = (bindings.incoming ?? bindings.server?.incoming)?.socket;
+  const incoming = bindings.incoming ?? bindings.server?.incoming;
+  const socket = incoming?.socket;
   // No socket object: not node-server's bindings (a Workers binding may be named anything).
   if (typeof socket !== 'object') return null;
-  return socket.remoteAddress;
+  // Node's own request headers: reading c.req.raw.headers would make @hono/node-server build
+  // the full Fetch Request it otherwise never creates, a large part of a request's cost.
+  return {
+    remoteAddress: socket.remoteAddress,
+    headers: incoming?.headers ?? headerView(c.req.raw.headers),
+  };
 }
 
 /**
@@ -69,12 +80,7 @@ export function peerReader(
         : { remoteAddress: address, headers: headerView(c.req.raw.headers) };
     };
   }
-  return (c) => {
-    const address = nodePeer(c);
-    // On node-server a socket already closed reports no address: the core's own
-    // "unknown client" key, as on Express and Koa.
-    return address === null
-      ? undefined
-      : { remoteAddress: address, headers: headerView(c.req.raw.headers) };
-  };
+  // On node-server a socket already closed reports no address: the core's own "unknown
+  // client" key, as on Express and Koa. Elsewhere no address at all: refused by the core.
+  return (c) => nodePeer(c) ?? undefined;
 }

@@ -74,14 +74,3 @@ export function editAnswer(
   if (edited !== current) c.res = edited;
   return undefined;
 }
-
-/** Sets each header the response does not carry yet: what the app (or a nearer layer) set stays. */
-export function fillHeaders(
-  headers: Headers,
-  values: Readonly<Record<string, string | undefined>>,
-): void {
-  for (const name in values) {
-    const value = values[name];
-    if (value !== undefined && !headers.has(name)) headers.set(name, value);
-  }
-}

@@ -1,7 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { compileCors, mergeVary } from 'bulwark';
 import type { CorsOptions, CorsOutcome, MaybePromise } from 'bulwark';
-import { editAnswer, fillHeaders } from './context.js';
+import { fillHeaders } from '../shared/web.js';
+import { editAnswer } from './context.js';
 import { headerView } from './client-address.js';
 
 /** Options for the Hono `cors` middleware; an `origins` function receives the context. */

@@ -3,7 +3,8 @@ import { compileRateLimit, isPromise, rateLimitLogger } from 'bulwark';
 import type { RateLimitMiddlewareOptions } from 'bulwark';
 import { peerReader } from './client-address.js';
 import type { HonoClientAddress } from './client-address.js';
-import { editAnswer, fillHeaders } from './context.js';
+import { fillHeaders } from '../shared/web.js';
+import { editAnswer } from './context.js';
 import { rejectHono } from './reject.js';
 import type { HonoRejectOptions } from './reject.js';
 

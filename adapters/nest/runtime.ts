@@ -1,12 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  compileCors,
-  compileSecurityHeaders,
-  applySecurityHeaders,
-  rateLimitLogger,
-} from 'bulwark';
+import { compileCors, rateLimitLogger } from 'bulwark';
 import type { CorsPolicy, LoggerLike, RateLimitCheck } from 'bulwark';
-import { nodeResponseHeaders } from '../shared/node-headers.js';
+import { nodeHeadersStep } from '../shared/node-headers.js';
 import { payloadCheck } from './body-check.js';
 import type { BodyCheck } from './body-check.js';
 import { checkModuleOptions } from './options.js';
@@ -29,22 +24,9 @@ export interface BulwarkRuntime {
 }
 
 /** The per-response work of the security headers, compiled once. */
-export function headersStep(
+export const headersStep: (
   options: NestSecurityHeadersOptions | false,
-): (res: ServerResponse) => void {
-  let removePoweredBy = false;
-  let headerOptions: NestSecurityHeadersOptions | false = false;
-  if (options !== false) {
-    const { removePoweredBy: remove = true, ...rest } = options;
-    removePoweredBy = remove;
-    headerOptions = rest;
-  }
-  const compiled = compileSecurityHeaders(headerOptions);
-  return (res) => {
-    if (removePoweredBy) res.removeHeader('X-Powered-By');
-    applySecurityHeaders(res, nodeResponseHeaders, compiled);
-  };
-}
+) => (res: ServerResponse) => void = nodeHeadersStep;
 
 /** Validates and compiles the options of `forRoot` / `forRootAsync`: every bad option throws a TypeError here. */
 export function compileRuntime(input: BulwarkModuleOptions): BulwarkRuntime {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HeaderAccess, HeaderBag } from 'bulwark';
+import { applySecurityHeaders, compileSecurityHeaders } from 'bulwark';
+import type { HeaderAccess, HeaderBag, SecurityHeadersOptions } from 'bulwark';
 
 /** Header access on Node's own response object, which Express and Koa both expose. */
 export const nodeResponseHeaders: HeaderAccess<ServerResponse> = {
@@ -30,4 +31,26 @@ export function setNodeHeaders(
 export function requestHeaders(req: IncomingMessage): HeaderBag {
   const { headersDistinct } = req as Partial<Pick<IncomingMessage, 'headersDistinct'>>;
   return headersDistinct ?? req.headers;
+}
+
+/**
+ * The per-response work of the security headers on Node's response, compiled once, for the
+ * adapters whose response is Node's (Express, and Nest on either platform). `removePoweredBy`
+ * (default true) drops Express's `X-Powered-By`, which advertises the stack to scanners.
+ */
+export function nodeHeadersStep(
+  options: (SecurityHeadersOptions & { readonly removePoweredBy?: boolean }) | false,
+): (res: ServerResponse) => void {
+  let removePoweredBy = false;
+  let headerOptions: SecurityHeadersOptions | false = false;
+  if (options !== false) {
+    const { removePoweredBy: remove = true, ...rest } = options;
+    removePoweredBy = remove;
+    headerOptions = rest;
+  }
+  const compiled = compileSecurityHeaders(headerOptions);
+  return (res) => {
+    if (removePoweredBy) res.removeHeader('X-Powered-By');
+    applySecurityHeaders(res, nodeResponseHeaders, compiled);
+  };
 }

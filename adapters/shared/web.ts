@@ -81,17 +81,33 @@ export function setWebHeaders(
 }
 
 /**
+ * Sets each header the response does not carry yet: what the app (or a nearer layer) set
+ * stays, as on Node's frameworks, where bulwark sets its headers first and the handler's win.
+ */
+export function fillHeaders(
+  headers: Headers,
+  values: Readonly<Record<string, string | undefined>>,
+): void {
+  for (const name in values) {
+    const value = values[name];
+    if (value !== undefined && !headers.has(name)) headers.set(name, value);
+  }
+}
+
+/**
  * Edits a response's headers, copying the response first when its headers are immutable
  * (a `Response` from `fetch()` or `Response.redirect()`): the Fetch standard's guard throws a
  * TypeError on the first write, before anything changed. `Response.error()` is a network
  * error, not an answer: it has no headers to edit and cannot be copied (status 0), so it is
- * returned as it is.
+ * returned as it is. Told apart by its status, never its `type`: @hono/node-server's light
+ * Response keeps the status at hand but builds the whole Fetch Response (a body stream and
+ * all) for any other property, which costs more than the rest of bulwark's work on a request.
  */
 export function editResponseHeaders(
   response: Response,
   edit: (headers: Headers) => void,
 ): Response {
-  if (response.type === 'error') return response;
+  if (response.status === 0) return response;
   try {
     edit(response.headers);
     return response;
