@@ -63,6 +63,10 @@ describe.skipIf(noRedis)('npm run bench -- --smoke', () => {
       '### HTTP, Express 5',
       '### HTTP, Koa 3',
       '### HTTP, Fastify 5',
+      '### HTTP, Hono 4 (@hono/node-server)',
+      '### HTTP, NestJS 12 (Express platform)',
+      '### CORS, Hono 4 (@hono/node-server): preflight',
+      '### CORS, NestJS 12 (Express platform): simple GET',
       '### CORS, Express 5: simple GET',
       '### CORS, Express 5: preflight',
       '### CORS, Koa 3: simple GET',
@@ -97,6 +101,10 @@ describe.skipIf(noRedis)('npm run bench -- --smoke', () => {
       '| cors (expressjs/cors)',
       '| @koa/cors',
       '| @fastify/cors',
+      '| hono/secure-headers + hono-rate-limiter',
+      '| helmet + @nestjs/throttler',
+      '| hono/cors',
+      '| Nest enableCors() (the cors package)',
       '| CORS Express 5, simple GET: bulwark cors vs cors (expressjs/cors)',
       '| CORS Koa 3, preflight: bulwark cors vs @koa/cors',
       '| CORS Fastify 5, preflight: bulwark cors vs @fastify/cors',
@@ -113,11 +121,11 @@ describe.skipIf(noRedis)('npm run bench -- --smoke', () => {
     expect(embedded).toContain('http.svg');
     const http = readFileSync(join(out, 'http.svg'), 'utf8');
     expect(http.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    // 3 frameworks x 6 stacks, plus the background rect.
-    expect(http.match(/<rect /g)).toHaveLength(19);
+    // 5 frameworks x 6 stacks, plus the background rect.
+    expect(http.match(/<rect /g)).toHaveLength(31);
     expect(embedded).toContain('http-cors.svg');
     const cors = readFileSync(join(out, 'http-cors.svg'), 'utf8');
-    // 3 frameworks x 2 kinds of request x 3 stacks, plus the background rect.
-    expect(cors.match(/<rect /g)).toHaveLength(19);
+    // 5 frameworks x 2 kinds of request x 3 stacks, plus the background rect.
+    expect(cors.match(/<rect /g)).toHaveLength(31);
   }, 120_000);
 });
