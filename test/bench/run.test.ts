@@ -127,5 +127,5 @@ describe.skipIf(noRedis)('npm run bench -- --smoke', () => {
     const cors = readFileSync(join(out, 'http-cors.svg'), 'utf8');
     // 5 frameworks x 2 kinds of request x 3 stacks, plus the background rect.
     expect(cors.match(/<rect /g)).toHaveLength(31);
-  }, 120_000);
+  }, 300_000);
 });
