@@ -49,6 +49,11 @@ export function defaultMetadata(key: symbol, value: unknown, handler: object): v
   }
 }
 
+// Read once per handler, on its first request (or when the platform hooks list the routes):
+// decorators run when a class is defined, so nothing changes a handler's plan after that,
+// and the guard on every request then reads one WeakMap instead of four metadata lists.
+const plans = new WeakMap<object, RoutePlan>();
+
 /**
  * The plan of a handler. Every decorator writes onto the handler functions themselves (a
  * controller's decorator onto each of its handlers), because that is what the platforms
@@ -56,10 +61,15 @@ export function defaultMetadata(key: symbol, value: unknown, handler: object): v
  * router and Fastify's `onRoute` hook find it before any guard runs.
  */
 export function routePlanOf(handler: object): RoutePlan {
-  return {
-    skip: reflector.get(SKIP_RATE_LIMIT_METADATA, handler as Handler) === true,
-    limits: listOf(RATE_LIMIT_METADATA, handler) as readonly RateLimitCheck<NestRequest>[],
-    checks: listOf(BODY_CHECKS_METADATA, handler) as readonly BodyCheck[],
-    headers: reflector.get(SECURITY_HEADERS_METADATA, handler as Handler),
-  };
+  let plan = plans.get(handler);
+  if (plan === undefined) {
+    plan = {
+      skip: reflector.get(SKIP_RATE_LIMIT_METADATA, handler as Handler) === true,
+      limits: listOf(RATE_LIMIT_METADATA, handler) as readonly RateLimitCheck<NestRequest>[],
+      checks: listOf(BODY_CHECKS_METADATA, handler) as readonly BodyCheck[],
+      headers: reflector.get(SECURITY_HEADERS_METADATA, handler as Handler),
+    };
+    plans.set(handler, plan);
+  }
+  return plan;
 }
