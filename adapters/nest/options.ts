@@ -9,6 +9,7 @@ import type {
   SecurityHeadersOptions,
 } from 'bulwark';
 import type { NestRequest } from './platform.js';
+import { PROTECT_PARTS, checkProtectOptions } from '../shared/protect-options.js';
 
 /**
  * Security headers for every response of the app: the core's options (preset and
@@ -80,41 +81,23 @@ export interface BulwarkModuleOptions {
 }
 
 /** The parts of {@link BulwarkModuleOptions}, in the order they apply. */
-const PARTS = ['securityHeaders', 'cors', 'rateLimit', 'payloadLimit'] as const;
-const KEYS: readonly string[] = [...PARTS, 'logger'];
+const PARTS = [...PROTECT_PARTS, 'payloadLimit'] as const;
 
-const WRITE =
-  "write BulwarkModule.forRoot({ securityHeaders: {}, cors: { origins: ['https://app.example.com'] }, rateLimit: { limiter: { limit: 100, windowMs: 60_000 } } })";
+const EXAMPLE =
+  "BulwarkModule.forRoot({ securityHeaders: {}, cors: { origins: ['https://app.example.com'] }, rateLimit: { limiter: { limit: 100, windowMs: 60_000 } } })";
 
 /**
- * Checks the module options at startup: an object, with no key other than its parts (a
- * misspelt `ratelimit` would otherwise leave the app silently unlimited), at least one
- * part switched on. `forRoot` takes what `protect` takes on the other frameworks, and
- * says so in its messages.
+ * Checks the module options at startup, as `protect` is checked on the other frameworks
+ * (`forRoot` takes what `protect` takes, and an app-wide payload limit): an object, with no
+ * key other than its parts and `logger` (a misspelt `ratelimit` would otherwise leave the app
+ * silently unlimited), at least one part switched on.
  */
 export function checkModuleOptions(options: unknown): BulwarkModuleOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`bulwark: BulwarkModule options must be an object; ${WRITE}.`);
-  }
-  for (const key of Object.keys(options)) {
-    if (KEYS.includes(key)) continue;
-    const near = KEYS.find((part) => part.toLowerCase() === key.toLowerCase());
-    throw new TypeError(
-      `bulwark: BulwarkModule.forRoot takes the options of protect; protect: unknown option ${JSON.stringify(key)}; ${
-        near === undefined ? `the parts are ${PARTS.join(', ')}, and logger` : `write ${near}`
-      } (each part takes the options of the middleware of that name, or false).`,
-    );
-  }
-  const { securityHeaders, cors, rateLimit, payloadLimit } = options as Record<string, unknown>;
-  if (
-    securityHeaders === false &&
-    (cors ?? false) === false &&
-    (rateLimit ?? false) === false &&
-    (payloadLimit ?? false) === false
-  ) {
-    throw new TypeError(
-      'bulwark: BulwarkModule.forRoot takes the options of protect; protect: every part is off, so it would do nothing; give securityHeaders, cors, rateLimit or payloadLimit options, or do not import BulwarkModule.',
-    );
-  }
-  return options;
+  checkProtectOptions(options, {
+    parts: PARTS,
+    name: 'BulwarkModule.forRoot',
+    extra: ['logger'],
+    example: EXAMPLE,
+  });
+  return options as BulwarkModuleOptions;
 }

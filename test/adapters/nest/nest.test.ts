@@ -108,7 +108,9 @@ describe.each(PLATFORMS)('bulwark/nest on %s', (platform) => {
       ],
       controllers: [],
     });
-    await expect(starting).rejects.toThrow(/protect: unknown option "ratelimit"; write rateLimit/);
+    await expect(starting).rejects.toThrow(
+      /BulwarkModule.forRoot: unknown option "ratelimit"; write rateLimit/,
+    );
   });
 
   it('@SkipRateLimit on a controller skips the global limit and its @RateLimit', async () => {
