@@ -1,6 +1,6 @@
-import { isPromise, reportBodyConsumed, reportOnRejectFailure } from 'bulwark';
+import { reportBodyConsumed } from 'bulwark';
 import type { BodyReceipt, BulwarkError, LoggerLike, MaybePromise } from 'bulwark';
-import { rejectionResponse } from '../shared/web.js';
+import { onRejectAnswer, rejectionResponse } from '../shared/web.js';
 import type { Pass } from './guard.js';
 
 /**
@@ -24,12 +24,6 @@ export interface FetchRejectOptions {
   readonly logger?: LoggerLike;
 }
 
-function answered(answer: unknown, error: BulwarkError, logger: LoggerLike): Response {
-  if (answer instanceof Response) return answer;
-  reportOnRejectFailure(logger, 'did not answer');
-  return rejectionResponse(error);
-}
-
 /** The answer to a rejection: bulwark's default rendering, or the app's `onReject`. */
 export function rejectFetch(
   error: BulwarkError,
@@ -38,20 +32,10 @@ export function rejectFetch(
   logger: LoggerLike,
 ): MaybePromise<Response> {
   if (onReject === undefined) return rejectionResponse(error);
-  let answer: unknown;
-  try {
-    answer = onReject(error, request);
-  } catch (thrown: unknown) {
-    reportOnRejectFailure(logger, 'threw', thrown);
-    return rejectionResponse(error);
-  }
-  if (!isPromise(answer)) return answered(answer, error, logger);
-  return answer.then(
-    (a) => answered(a, error, logger),
-    (thrown: unknown) => {
-      reportOnRejectFailure(logger, 'threw', thrown);
-      return rejectionResponse(error);
-    },
+  return onRejectAnswer(
+    () => onReject(error, request),
+    () => rejectionResponse(error),
+    logger,
   );
 }
 

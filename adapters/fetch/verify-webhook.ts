@@ -1,6 +1,6 @@
 import { createRequestWebhookReceiver } from 'bulwark';
 import type { RequestWebhookReceiverOptions, RequestWebhookSecret } from 'bulwark';
-import { webBodyStream } from '../shared/web.js';
+import { webBodyStream, webRequestTarget } from '../shared/web.js';
 import { guardOf } from './guard.js';
 import type { FetchGuard, Step } from './guard.js';
 import { settleFetch } from './reject.js';
@@ -21,12 +21,6 @@ export interface FetchVerifyWebhookOptions
   readonly secret?: FetchWebhookSecret | undefined;
 }
 
-/** The request target as received (`/path?query`): what schemes that sign the URL join to `publicUrl`. */
-function targetOf(request: Request): string {
-  const url = new URL(request.url);
-  return url.pathname + url.search;
-}
-
 /**
  * Verifies a webhook delivery on its raw bytes, with the payload limit included, then gives
  * the bytes as the verdict's `rawBody` and the parsed value as its `body` (parsed only once
@@ -44,8 +38,11 @@ export function verifyStep(options: FetchVerifyWebhookOptions): Step {
   const logger = rest.logger ?? console;
   return (pass) => {
     const { request } = pass;
-    return receive(request, webBodyStream(request), pass.requestHeaders(), targetOf(request)).then(
-      (receipt) => settleFetch(receipt, pass, onReject, logger),
-    );
+    return receive(
+      request,
+      webBodyStream(request),
+      pass.requestHeaders(),
+      webRequestTarget(request),
+    ).then((receipt) => settleFetch(receipt, pass, onReject, logger));
   };
 }

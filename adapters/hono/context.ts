@@ -47,18 +47,6 @@ export function bodyStream(c: Context): Readable {
 }
 
 /**
- * The request target as sent, `/path?query`, from the request URL (the schemes that sign
- * the URL, Twilio's, need it). A Fetch request URL is absolute and never has a fragment.
- */
-export function requestTarget(url: string): string {
-  const start = url.indexOf('//');
-  const slash = url.indexOf('/', start === -1 ? 0 : start + 2);
-  if (slash !== -1) return url.slice(slash);
-  const query = url.indexOf('?', start === -1 ? 0 : start + 2);
-  return query === -1 ? '/' : `/${url.slice(query)}`;
-}
-
-/**
  * Edits the response a middleware is about to return, or, when it returns none, the one
  * the app produced (`c.res`, after `next()`): a response with immutable headers (from
  * `fetch()`, `Response.redirect()`) is copied and the copy put in its place.

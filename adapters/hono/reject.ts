@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { StatusCode } from 'hono/utils/http-status';
-import { renderRejection, reportBodyConsumed, reportOnRejectFailure } from 'bulwark';
+import { renderRejection, reportBodyConsumed } from 'bulwark';
+import { onRejectAnswer } from '../shared/web.js';
 import type { BodyReceipt, BulwarkError, LoggerLike } from 'bulwark';
 import { bodyCachedByOthers, keepBody } from './context.js';
 
@@ -43,16 +44,12 @@ export async function rejectHono(
   onReject?: HonoOnReject,
   logger: LoggerLike = console,
 ): Promise<Response> {
-  if (onReject !== undefined) {
-    try {
-      const answer: unknown = await onReject(error, c);
-      if (answer instanceof Response) return answer;
-      reportOnRejectFailure(logger, 'did not answer');
-    } catch (thrown: unknown) {
-      reportOnRejectFailure(logger, 'threw', thrown);
-    }
-  }
-  return answerDefault(error, c);
+  if (onReject === undefined) return answerDefault(error, c);
+  return onRejectAnswer(
+    () => onReject(error, c),
+    () => answerDefault(error, c),
+    logger,
+  );
 }
 
 const MOUNT =

@@ -2,7 +2,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { createRequestWebhookReceiver } from 'bulwark';
 import type { RequestWebhookReceiverOptions, RequestWebhookSecret } from 'bulwark';
 import { webRequestHeaders } from '../shared/web.js';
-import { bodyStream, requestTarget } from './context.js';
+import { webRequestTarget } from '../shared/web.js';
+import { bodyStream } from './context.js';
 import { settleHono } from './reject.js';
 import type { HonoRejectOptions } from './reject.js';
 
@@ -38,7 +39,7 @@ export function verifyWebhook(options: HonoVerifyWebhookOptions = {}): Middlewar
       c,
       bodyStream(c),
       webRequestHeaders(request.headers),
-      requestTarget(request.url),
+      webRequestTarget(request),
     );
     return settleHono(receipt, c, next, onReject, logger);
   };

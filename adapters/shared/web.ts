@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
-import { renderRejection } from 'bulwark';
-import type { BulwarkError, HeaderAccess, HeaderBag } from 'bulwark';
+import { isPromise, renderRejection, reportOnRejectFailure } from 'bulwark';
+import type { BulwarkError, HeaderAccess, HeaderBag, LoggerLike, MaybePromise } from 'bulwark';
 
 /**
  * Translation between the Fetch standard's `Request`/`Response`/`Headers` and the core's
@@ -56,6 +56,19 @@ export function webBodyStream(request: Request): Readable {
   else stream = Readable.fromWeb(request.body);
   streams.set(request, stream);
   return stream;
+}
+
+/**
+ * The request target as sent, `/path?query`, from the request URL (the schemes that sign
+ * the URL, Twilio's, need it). A Fetch request URL is absolute and never has a fragment.
+ */
+export function webRequestTarget(request: Request): string {
+  const { url } = request;
+  const start = url.indexOf('//');
+  const slash = url.indexOf('/', start === -1 ? 0 : start + 2);
+  if (slash !== -1) return url.slice(slash);
+  const query = url.indexOf('?', start === -1 ? 0 : start + 2);
+  return query === -1 ? '/' : `/${url.slice(query)}`;
 }
 
 /** Header access on a Fetch `Headers` object, for the core's `applySecurityHeaders`. */
@@ -123,4 +136,32 @@ export function editResponseHeaders(
 export function rejectionResponse(error: BulwarkError): Response {
   const r = renderRejection(error);
   return new Response(r.body, { status: r.status, headers: r.headers });
+}
+
+/**
+ * The answer of an app's `onReject` on a Fetch-based adapter: the `Response` it returns, or,
+ * when it throws, rejects or returns anything else, `fallback()` (bulwark's default answer)
+ * with the failure logged once (`misuse.on_reject`): a rejected request is never passed on.
+ */
+export function onRejectAnswer(
+  call: () => unknown,
+  fallback: () => Response,
+  logger: LoggerLike,
+): MaybePromise<Response> {
+  const answered = (answer: unknown): Response => {
+    if (answer instanceof Response) return answer;
+    reportOnRejectFailure(logger, 'did not answer');
+    return fallback();
+  };
+  const failed = (thrown: unknown): Response => {
+    reportOnRejectFailure(logger, 'threw', thrown);
+    return fallback();
+  };
+  let answer: unknown;
+  try {
+    answer = call();
+  } catch (thrown: unknown) {
+    return failed(thrown);
+  }
+  return isPromise(answer) ? answer.then(answered, failed) : answered(answer);
 }
