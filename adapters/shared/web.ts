@@ -82,17 +82,6 @@ export const webHeaders: HeaderAccess<Headers> = {
   },
 };
 
-/** Sets every header of a precomputed record (a rate-limit outcome's, a CORS answer's). */
-export function setWebHeaders(
-  headers: Headers,
-  values: Readonly<Record<string, string | undefined>>,
-): void {
-  for (const name in values) {
-    const value = values[name];
-    if (value !== undefined) headers.set(name, value);
-  }
-}
-
 /**
  * Sets each header the response does not carry yet: what the app (or a nearer layer) set
  * stays, as on Node's frameworks, where bulwark sets its headers first and the handler's win.
