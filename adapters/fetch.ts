@@ -13,6 +13,7 @@ export type {
   FetchRequestInfo,
   FetchVerdict,
 } from './fetch/guard.js';
+export { rejectFetch } from './fetch/reject.js';
 export type { FetchOnReject, FetchRejectOptions } from './fetch/reject.js';
 export { securityHeaders } from './fetch/security-headers.js';
 export type { FetchSecurityHeadersOptions } from './fetch/security-headers.js';

@@ -24,12 +24,16 @@ export interface FetchRejectOptions {
   readonly logger?: LoggerLike;
 }
 
-/** The answer to a rejection: bulwark's default rendering, or the app's `onReject`. */
+/**
+ * The answer to a rejection: bulwark's shared `{"detail": ...}` rendering, or the app's
+ * `onReject`. A handler answers a `BulwarkError` of its own the same way:
+ * `return rejectFetch(error, request)`.
+ */
 export function rejectFetch(
   error: BulwarkError,
   request: Request,
-  onReject: FetchOnReject | undefined,
-  logger: LoggerLike,
+  onReject?: FetchOnReject,
+  logger: LoggerLike = console,
 ): MaybePromise<Response> {
   if (onReject === undefined) return rejectionResponse(error);
   return onRejectAnswer(

@@ -23,7 +23,7 @@ export class BulwarkHttpException extends HttpException {
 }
 
 /** The error's headers (everything but Content-Type, which the filter that answers sets). */
-export function setErrorHeaders(res: ServerResponse, error: BulwarkError): void {
+function setErrorHeaders(res: ServerResponse, error: BulwarkError): void {
   setHeaders(res, error.headers);
 }
 
