@@ -18,6 +18,7 @@ export type BulwarkErrorCode =
   | 'secret_unavailable'
   | 'url_unavailable'
   | 'client_address_unavailable'
+  | 'client_denied'
   | 'timestamp_out_of_range'
   | 'replayed_delivery'
   | 'bad_request';

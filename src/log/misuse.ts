@@ -23,7 +23,11 @@ export type MisuseCode =
    * A rate limit keyed by client IP on a runtime that gave no client address (a Fetch
    * `Request` carries none): neither the adapter's `clientAddress` nor a `key` was given.
    */
-  | 'misuse.client_address';
+  | 'misuse.client_address'
+  /** A rate limiter's `onDecision` or `onLimitReached` threw or rejected. */
+  | 'misuse.rate_limit_event'
+  /** A rate limit's `requestWasSuccessful` threw. */
+  | 'misuse.rate_limit_outcome';
 
 /** Bounds the remembered subjects, so a stream of distinct subjects cannot grow memory. */
 const MAX_REMEMBERED = 256;

@@ -53,11 +53,33 @@ function headerText(value: string | readonly string[] | undefined): string | und
   return typeof value === 'string' ? value : value.join(',');
 }
 
+/** Checks an `ipv6Subnet` option: a prefix length from 1 to 128. */
+export function checkIpv6Subnet(subnet: unknown, option = 'ipv6Subnet'): number {
+  if (typeof subnet !== 'number' || !Number.isInteger(subnet) || subnet < 1 || subnet > 128) {
+    throw new TypeError(
+      `bulwark: ${option}: ${String(subnet)} is not a prefix length from 1 to 128; write 64 (one subscriber's block), 48 (one site) or 128 (single addresses).`,
+    );
+  }
+  return subnet;
+}
+
+/** The key of a client address: IPv4 as is, IPv6 grouped by its first `subnet` bits. */
+export function addressKey(ip: ParsedIp, subnet: number): string {
+  if (ip.family === 4 || subnet === 128) return formatIp(ip);
+  return `${formatIp(maskIp(ip, subnet))}/${subnet}`;
+}
+
 /**
- * Builds the resolver for {@link resolveClientIp}: checks and parses the options once (a bad
- * proxy entry throws a `TypeError` saying what to write).
+ * The client address as a parsed IP (undefined when the peer gave none that parses, such as
+ * a closed socket): the trusted-proxy walk of {@link compileClientIp}, without the grouping,
+ * for matching allow and deny lists and keying by several prefix lengths.
  */
-export function compileClientIp(options: ClientIpOptions = {}): ClientIpResolver {
+export type ClientAddressResolver = (request: ClientAddressInput) => ParsedIp | undefined;
+
+/** Compiles the trusted-proxy walk once; see {@link compileClientIp}. */
+export function compileClientAddress(
+  options: Omit<ClientIpOptions, 'ipv6Subnet'> = {},
+): ClientAddressResolver {
   const proxies: Cidr[] = [];
   for (const entry of options.trustedProxies ?? []) {
     const block = typeof entry === 'string' ? parseCidr(entry.trim()) : undefined;
@@ -67,12 +89,6 @@ export function compileClientIp(options: ClientIpOptions = {}): ClientIpResolver
       );
     }
     proxies.push(block);
-  }
-  const subnet = options.ipv6Subnet ?? 64;
-  if (!Number.isInteger(subnet) || subnet < 1 || subnet > 128) {
-    throw new TypeError(
-      `bulwark: ipv6Subnet: ${String(subnet)} is not a prefix length from 1 to 128; write 64 (one subscriber's block) or 128 (single addresses).`,
-    );
   }
   const proxyHeader = options.proxyHeader ?? 'auto';
   if (!PROXY_HEADERS.includes(proxyHeader)) {
@@ -84,10 +100,6 @@ export function compileClientIp(options: ClientIpOptions = {}): ClientIpResolver
   const trusted = (ip: ParsedIp): boolean => {
     for (const block of proxies) if (cidrContains(block, ip)) return true;
     return false;
-  };
-  const key = (ip: ParsedIp): string => {
-    if (ip.family === 4 || subnet === 128) return formatIp(ip);
-    return `${formatIp(maskIp(ip, subnet))}/${subnet}`;
   };
 
   /**
@@ -117,11 +129,8 @@ export function compileClientIp(options: ClientIpOptions = {}): ClientIpResolver
 
   return (request) => {
     const remote = request.remoteAddress;
-    // The common case, a direct IPv4 peer: Node reports it canonically, so it is its own key.
-    if (proxies.length === 0 && remote !== undefined && isIPv4(remote)) return remote;
     const peer = remote === undefined ? undefined : parseIp(remote);
-    if (peer === undefined) return remote ?? UNKNOWN_CLIENT;
-    if (proxies.length === 0 || !trusted(peer)) return key(peer);
+    if (peer === undefined || proxies.length === 0 || !trusted(peer)) return peer;
     let found: ParsedIp | undefined;
     const forwarded =
       proxyHeader === 'x-forwarded-for' ? undefined : headerText(request.headers.forwarded);
@@ -130,7 +139,24 @@ export function compileClientIp(options: ClientIpOptions = {}): ClientIpResolver
       const xff = headerText(request.headers['x-forwarded-for']);
       if (xff !== undefined) found = walk(xff.split(','));
     }
-    return key(found ?? peer);
+    return found ?? peer;
+  };
+}
+
+/**
+ * Builds the resolver for {@link resolveClientIp}: checks and parses the options once (a bad
+ * proxy entry throws a `TypeError` saying what to write).
+ */
+export function compileClientIp(options: ClientIpOptions = {}): ClientIpResolver {
+  const subnet = checkIpv6Subnet(options.ipv6Subnet ?? 64);
+  const address = compileClientAddress(options);
+  const direct = (options.trustedProxies ?? []).length === 0;
+  return (request) => {
+    const remote = request.remoteAddress;
+    // The common case, a direct IPv4 peer: Node reports it canonically, so it is its own key.
+    if (direct && remote !== undefined && isIPv4(remote)) return remote;
+    const ip = address(request);
+    return ip === undefined ? (remote ?? UNKNOWN_CLIENT) : addressKey(ip, subnet);
   };
 }
 

@@ -10,6 +10,7 @@ export function decision(
   remaining: number,
   resetMs: number,
   retryAfterMs: number,
+  stamp: number,
 ): RateLimitDecision {
   return {
     allowed,
@@ -18,5 +19,6 @@ export function decision(
     resetMs: resetMs > 0 ? Math.ceil(resetMs - TOLERANCE) : 0,
     retryAfterMs: allowed ? 0 : Math.max(1, Math.ceil(retryAfterMs - TOLERANCE)),
     storeUnavailable: false,
+    stamp,
   };
 }

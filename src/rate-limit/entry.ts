@@ -18,6 +18,10 @@ export class Entry {
   /** sliding-log only: next write index and number of stored timestamps. */
   pos = 0;
   len = 0;
+  /** With `blockMs`: the key is refused until this moment (epoch ms); 0 when never blocked. */
+  blockedUntil = 0;
+  /** With `blockMs`: how many blocks this episode has imposed (the backoff exponent). */
+  blockLevel = 0;
 
   constructor(
     readonly key: string,
@@ -34,5 +38,7 @@ export class Entry {
     this.c = 0;
     this.pos = 0;
     this.len = 0;
+    this.blockedUntil = 0;
+    this.blockLevel = 0;
   }
 }

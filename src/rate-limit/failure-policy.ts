@@ -49,7 +49,7 @@ export class StoreFailureHandler {
     private readonly onStoreError: StoreErrorPolicy,
     private readonly logger: RateLimitLogger,
   ) {
-    const base = { limit: policy.limit, resetMs: 0, storeUnavailable: true } as const;
+    const base = { limit: policy.limit, resetMs: 0, storeUnavailable: true, stamp: 0 } as const;
     this.#allow = Object.freeze({
       ...base,
       allowed: true,

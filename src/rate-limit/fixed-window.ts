@@ -13,6 +13,7 @@ export function fixedWindow(
   policy: RateLimitPolicy,
   cost: number,
   now: number,
+  dry: boolean,
 ): RateLimitDecision {
   const { limit, windowMs } = policy;
   if (e.b === 0 || now >= e.a + windowMs) {
@@ -20,8 +21,19 @@ export function fixedWindow(
     e.b = 0;
   }
   const allowed = e.b + cost <= limit;
-  if (allowed || policy.countRejected) e.b += cost;
+  const count = allowed ? !dry : policy.countRejected;
+  if (count) e.b += cost;
   const end = e.a + windowMs;
-  e.expiresAt = end;
-  return decision(allowed, limit, limit - e.b, end - now, end - now);
+  e.expiresAt = e.b === 0 ? 0 : end;
+  return decision(allowed, limit, limit - e.b, end - now, end - now, allowed && count ? now : 0);
+}
+
+/** Takes back `cost` units counted at `stamp`, when the window that holds them is still the current one. */
+export function fixedWindowRefund(
+  e: Entry,
+  policy: RateLimitPolicy,
+  cost: number,
+  stamp: number,
+): void {
+  if (stamp >= e.a && stamp < e.a + policy.windowMs) e.b = Math.max(0, e.b - cost);
 }

@@ -88,6 +88,55 @@ export function compileRateLimitHeaders(options: RateLimitHeaderOptions): RateLi
   };
 }
 
+/**
+ * The header builder for several limits on one request: `RateLimit-Policy` lists every
+ * policy (a structured-field list, as the IETF draft allows) and the other fields report the
+ * limit closest to refusing: a refusing one, else the one with the fewest units left.
+ */
+export function compileCombinedRateLimitHeaders(
+  limits: readonly { readonly name: string; readonly windowMs: number; readonly limit: number }[],
+  format: RateLimitHeaderFormat | false,
+  legacy: boolean,
+): (decisions: readonly (RateLimitDecision | undefined)[]) => Record<string, string> {
+  const builders = limits.map((l) =>
+    compileRateLimitHeaders({ name: l.name, windowMs: l.windowMs, format, legacy }),
+  );
+  const policies = limits
+    .map((l, i) => {
+      const probe = builders[i]!({
+        allowed: true,
+        limit: l.limit,
+        remaining: l.limit,
+        resetMs: 0,
+        retryAfterMs: 0,
+        storeUnavailable: false,
+        stamp: 0,
+      });
+      return probe['RateLimit-Policy'];
+    })
+    .filter((p): p is string => p !== undefined)
+    .join(', ');
+  return (decisions) => {
+    let closest = -1;
+    for (let i = 0; i < decisions.length; i++) {
+      const d = decisions[i];
+      if (d === undefined) continue;
+      const best = closest === -1 ? undefined : decisions[closest];
+      if (
+        best === undefined ||
+        (!d.allowed && best.allowed) ||
+        (d.allowed === best.allowed && d.remaining < best.remaining)
+      ) {
+        closest = i;
+      }
+    }
+    if (closest === -1) return {};
+    const h = builders[closest]!(decisions[closest]!);
+    if (h['RateLimit-Policy'] !== undefined) h['RateLimit-Policy'] = policies;
+    return h;
+  };
+}
+
 const cache = new WeakMap<RateLimitHeaderOptions, RateLimitHeaderBuilder>();
 
 /**

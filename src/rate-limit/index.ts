@@ -1,9 +1,13 @@
-export { createRateLimiter } from './limiter.js';
+export { createRateLimiter, REFUND_FAILED } from './limiter.js';
+export { compileCombinedLimit } from './combined.js';
+export type { CombinedDecision, CombinedLimit } from './combined.js';
 export { MemoryStore, DEFAULT_MAX_KEYS } from './memory-store.js';
 export type { MemoryStoreOptions } from './memory-store.js';
 export type {
   RateLimitAlgorithm,
+  RateLimitCall,
   RateLimitDecision,
+  RateLimitEvent,
   RateLimiter,
   RateLimiterOptions,
   RateLimitLogger,
@@ -11,16 +15,23 @@ export type {
   RateLimitStore,
   StoreErrorPolicy,
 } from './types.js';
-export { MAX_SLIDING_LOG_LIMIT } from './validate.js';
+export { DEFAULT_MAX_BLOCK_MS, MAX_SLIDING_LOG_LIMIT } from './validate.js';
 export {
   STORE_RECOVERED,
   STORE_RECOVERY_QUIET_MS,
   STORE_UNAVAILABLE,
   STORE_UNAVAILABLE_RETRY_AFTER_MS,
 } from './failure-policy.js';
-export { compileClientIp, resolveClientIp, UNKNOWN_CLIENT } from './client-ip.js';
+export {
+  addressKey,
+  compileClientAddress,
+  compileClientIp,
+  resolveClientIp,
+  UNKNOWN_CLIENT,
+} from './client-ip.js';
 export type {
   ClientAddressInput,
+  ClientAddressResolver,
   ClientIpOptions,
   ClientIpResolver,
   ProxyHeader,

@@ -61,7 +61,20 @@ function isMappedV4(b: Uint8Array): boolean {
 }
 
 /**
- * Parses an IPv4 or IPv6 address (an IPv6 zone, `%eth0`, is dropped). Returns undefined for
+ * The NAT64 well-known prefix `64:ff9b::/96` (RFC 6052 section 2.1): the gateway writes the
+ * IPv4 client into the last 32 bits. Grouped by /64 like other IPv6, every IPv4 client
+ * behind one gateway would share a single bucket.
+ */
+function isNat64(b: Uint8Array): boolean {
+  if (b[0] !== 0x00 || b[1] !== 0x64 || b[2] !== 0xff || b[3] !== 0x9b) return false;
+  for (let i = 4; i < 12; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
+/**
+ * Parses an IPv4 or IPv6 address (an IPv6 zone, `%eth0`, is dropped). IPv4-mapped
+ * (`::ffff:a.b.c.d`) and NAT64 well-known-prefix (`64:ff9b::a.b.c.d`) addresses parse as the
+ * IPv4 address they carry. Returns undefined for
  * anything else: garbage in a forwarding header must never become a key or match a proxy.
  */
 export function parseIp(text: string): ParsedIp | undefined {
@@ -72,7 +85,8 @@ export function parseIp(text: string): ParsedIp | undefined {
   const bytes = ipv6Bytes(bare);
   // ::ffff:1.2.3.4 is the same client as 1.2.3.4 (dual-stack sockets report it that way);
   // keying them apart would double its quota.
-  if (isMappedV4(bytes)) return { family: 4, bytes: bytes.slice(12) };
+  // 64:ff9b::1.2.3.4 likewise carries the IPv4 client 1.2.3.4 (RFC 6052).
+  if (isMappedV4(bytes) || isNat64(bytes)) return { family: 4, bytes: bytes.slice(12) };
   return { family: 6, bytes };
 }
 

@@ -1,7 +1,13 @@
-import { ALGORITHMS } from './algorithms.js';
+import { ALGORITHMS, REFUNDS } from './algorithms.js';
 import type { Algorithm } from './algorithms.js';
+import { decideWithBlock } from './block.js';
 import { Entry } from './entry.js';
-import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from './types.js';
+import type {
+  RateLimitCall,
+  RateLimitDecision,
+  RateLimitPolicy,
+  RateLimitStore,
+} from './types.js';
 
 /** Options for {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -28,6 +34,8 @@ const RECLAIM_PER_CALL = 2;
 export class MemoryStore implements RateLimitStore {
   /** The bound on stored keys. */
   readonly maxKeys: number;
+  /** Asking this store costs no more than remembering its answer: no block cache in front of it. */
+  readonly blockCache = false;
   readonly #tables = new Map<string, Map<string, Entry>>();
   #stalest: Entry | null = null;
   #freshest: Entry | null = null;
@@ -55,16 +63,58 @@ export class MemoryStore implements RateLimitStore {
   }
 
   consume(policy: RateLimitPolicy, key: string, cost: number, now: number): RateLimitDecision {
+    const e = this.#entry(policy, key, now);
+    const result = decideWithBlock(this.#lastAlgorithm, e, policy, cost, now, false);
+    this.#reclaim(e, now);
+    return result;
+  }
+
+  consumeAll(calls: readonly RateLimitCall[], now: number): RateLimitDecision[] {
+    const entries: Entry[] = [];
+    const algorithms: Algorithm[] = [];
+    for (const call of calls) {
+      entries.push(this.#entry(call.policy, call.key, now));
+      algorithms.push(this.#lastAlgorithm);
+    }
+    // Synchronous, so nothing runs between the two passes: the first decides without
+    // counting what it admits, the second counts only when everything was admitted.
+    const out: RateLimitDecision[] = [];
+    let all = true;
+    calls.forEach((call, i) => {
+      const d = decideWithBlock(algorithms[i]!, entries[i]!, call.policy, call.cost, now, true);
+      if (!d.allowed) all = false;
+      out.push(d);
+    });
+    if (all) {
+      calls.forEach((call, i) => {
+        out[i] = decideWithBlock(algorithms[i]!, entries[i]!, call.policy, call.cost, now, false);
+      });
+    }
+    const last = entries[entries.length - 1];
+    if (last !== undefined) this.#reclaim(last, now);
+    return out;
+  }
+
+  refund(policy: RateLimitPolicy, key: string, cost: number, stamp: number, now: number): void {
+    const e = this.#tables.get(policy.name)?.get(key);
+    if (e === undefined || e.algorithm !== policy.algorithm || e.expiresAt <= now) return;
+    REFUNDS[policy.algorithm](e, policy, cost, stamp, now);
+  }
+
+  reset(policy: RateLimitPolicy, key: string): void {
+    const e = this.#tables.get(policy.name)?.get(key);
+    if (e !== undefined) this.#remove(e);
+  }
+
+  /** The key's entry, made fresh when it expired, moved to the fresh end; sets the algorithm. */
+  #entry(policy: RateLimitPolicy, key: string, now: number): Entry {
     if (this.#closed) throw new Error('bulwark: MemoryStore is closed');
     let table: Map<string, Entry> | null | undefined;
-    let algorithm: Algorithm;
     if (policy === this.#lastPolicy) {
       table = this.#lastTable;
-      algorithm = this.#lastAlgorithm;
     } else {
       table = this.#tables.get(policy.name);
-      algorithm = ALGORITHMS[policy.algorithm];
-      this.#lastAlgorithm = algorithm;
+      this.#lastAlgorithm = ALGORITHMS[policy.algorithm];
     }
     if (table == null) {
       table = new Map();
@@ -86,18 +136,16 @@ export class MemoryStore implements RateLimitStore {
         this.#append(e);
       }
     }
-    const result = algorithm(e, policy, cost, now);
-    for (let i = 0; i < RECLAIM_PER_CALL; i++) {
-      const stale = this.#stalest;
-      if (stale === null || stale === e || stale.expiresAt > now) break;
-      this.#remove(stale);
-    }
-    return result;
+    return e;
   }
 
-  reset(policy: RateLimitPolicy, key: string): void {
-    const e = this.#tables.get(policy.name)?.get(key);
-    if (e !== undefined) this.#remove(e);
+  /** Reclaims up to two expired keys from the stale end: constant work, never a scan. */
+  #reclaim(current: Entry, now: number): void {
+    for (let i = 0; i < RECLAIM_PER_CALL; i++) {
+      const stale = this.#stalest;
+      if (stale === null || stale === current || stale.expiresAt > now) break;
+      this.#remove(stale);
+    }
   }
 
   /** Drops every key. The store answers no more decisions afterwards (the limiter's failure policy applies). */

@@ -3,20 +3,51 @@ import type { LoggerLike } from '../log/logger-kind.js';
 import { isPromise } from '../util/maybe-promise.js';
 import { sharedMarks } from '../util/shared-marks.js';
 import type { MaybePromise } from '../util/maybe-promise.js';
-import { compileClientIp } from './client-ip.js';
+import type { CombinedDecision } from './combined.js';
+import {
+  addressKey,
+  checkIpv6Subnet,
+  compileClientAddress,
+  compileClientIp,
+  UNKNOWN_CLIENT,
+} from './client-ip.js';
 import type { ClientAddressInput, ProxyHeader } from './client-ip.js';
-import { compileRateLimitHeaders } from './headers.js';
+import { compileCombinedLimit } from './combined.js';
+import { compileCombinedRateLimitHeaders, compileRateLimitHeaders } from './headers.js';
 import type { RateLimitHeaderFormat } from './headers.js';
-import { countIdentity, createRateLimiter } from './limiter.js';
+import { compileIpList } from './ip-list.js';
+import { countIdentity, createRateLimiter, limiterParts } from './limiter.js';
 import { checkUntrustedProxy } from './proxy-check.js';
-import { clientAddressUnavailable, rateLimitError } from './rejection.js';
+import { clientAddressUnavailable, clientDenied, rateLimitError } from './rejection.js';
 import { reportMisuse } from '../log/misuse.js';
 import type { RateLimitDecision, RateLimiter, RateLimiterOptions } from './types.js';
 
-/** The options every framework's `rateLimit()` shares; `Req` is the framework's request. */
-export interface RateLimitMiddlewareOptions<Req> {
-  /** A limiter, or the options to create one (a limiter per middleware). Required. */
+/**
+ * One limit of several on a request: a limiter (or its options), optionally under its own
+ * key. `{ limiter, ipv6Subnet: 48 }` keys the limit by the client IP grouped by /48 (a whole
+ * site) beside the default /64; `{ limiter, key: (req) => req.body.username }` by user.
+ */
+export interface RateLimitEntry<Req> {
+  /** The limiter, or the options to create one. Required. */
   readonly limiter: RateLimiter | RateLimiterOptions;
+  /** This limit's key. Default: the middleware's `key`, else the client IP. */
+  readonly key?: (request: Req) => string | Promise<string>;
+  /** For an IP key: the IPv6 prefix length this limit groups clients by. Default: the middleware's `ipv6Subnet`. */
+  readonly ipv6Subnet?: number;
+}
+
+/** The options every framework's `rateLimit()` shares; `Req` is the framework's request. */
+export interface RateLimitMiddlewareOptions<Req, Res = unknown> {
+  /**
+   * A limiter, or the options to create one (a limiter per middleware), or a list of them
+   * (limiters, options, or {@link RateLimitEntry} with a key of its own): the request is
+   * admitted only when every limit admits it, and no admitting limit counts it when another
+   * refuses. Required.
+   */
+  readonly limiter:
+    | RateLimiter
+    | RateLimiterOptions
+    | readonly (RateLimiter | RateLimiterOptions | RateLimitEntry<Req>)[];
   /**
    * The key a request is counted under, such as a token prefix or an organization id.
    * Default: the client IP from `resolveClientIp` with `trustedProxies`, `ipv6Subnet`
@@ -41,14 +72,53 @@ export interface RateLimitMiddlewareOptions<Req> {
    * Default: the limiter's `logger` (itself `console` by default).
    */
   readonly logger?: LoggerLike;
+  /**
+   * Take back the count of a request whose response turned out successful, so only failures
+   * count (failed logins: a user who signs in correctly is never locked out). The decision is
+   * still made before the handler runs. Default: `false`.
+   */
+  readonly skipSuccessfulRequests?: boolean;
+  /**
+   * Take back the count of a request whose response failed (status 400 or more, or a
+   * connection closed before the response finished). Default: `false`.
+   */
+  readonly skipFailedRequests?: boolean;
+  /**
+   * Whether a finished response counts as successful, for the two options above. A throw
+   * keeps the count and is logged once. Default: status below 400.
+   */
+  readonly requestWasSuccessful?: (request: Req, response: Res) => boolean;
+  /**
+   * Client addresses (IPs and CIDRs, IPv4 and IPv6) never limited or counted, matched on
+   * the address resolved with `trustedProxies`. Default: none.
+   */
+  readonly allowList?: readonly string[];
+  /**
+   * Client addresses refused at once with 403 `{"detail":"Forbidden"}`, before anything is
+   * counted, matched like `allowList` (which it overrides). Default: none.
+   */
+  readonly denyList?: readonly string[];
 }
+
+/**
+ * Called by the adapter once the response of an admitted request is finished (`status`) or
+ * its connection closed first (`undefined`): takes the count back when
+ * `skipSuccessfulRequests` or `skipFailedRequests` says so. Runs at most once per request,
+ * however many times it is called.
+ */
+export type RateLimitSettle = (request: unknown, response: unknown, status: number | undefined) => void;
 
 /** What a counted request gets: headers to set, and the rejection when it was refused. */
 export interface RateLimitOutcome {
   /** The RateLimit fields (and Retry-After on a rejection) to send. */
   readonly headers: Readonly<Record<string, string>>;
-  /** The 429 (or 503) to answer with; undefined when the request may proceed. */
+  /** The 429 (or 503, or 403 for `denyList`) to answer with; undefined when the request may proceed. */
   readonly error: BulwarkError | undefined;
+  /**
+   * Set when the count may be taken back after the response (`skipSuccessfulRequests`,
+   * `skipFailedRequests`): the adapter calls it when the response finishes or is aborted.
+   */
+  readonly settle: RateLimitSettle | undefined;
 }
 
 /**
@@ -72,16 +142,72 @@ interface Counted {
 
 const counted = sharedMarks<Counted>('bulwark.rateLimit.counted');
 
-function isLimiter(value: RateLimiter | RateLimiterOptions): value is RateLimiter {
-  return typeof (value as Partial<RateLimiter>).decide === 'function';
+type LimiterSpec<Req> = RateLimiter | RateLimiterOptions | RateLimitEntry<Req>;
+
+function isLimiter(value: unknown): value is RateLimiter {
+  return typeof (value as Partial<RateLimiter> | null)?.decide === 'function';
+}
+
+function isEntry<Req>(value: LimiterSpec<Req>): value is RateLimitEntry<Req> {
+  return typeof value === 'object' && 'limiter' in value;
 }
 
 /** The logger a rate-limit middleware reports to: its own `logger`, else its limiter's, else `console`. */
-export function rateLimitLogger(options: RateLimitMiddlewareOptions<never>): LoggerLike {
+export function rateLimitLogger(options: RateLimitMiddlewareOptions<never, never>): LoggerLike {
   if (options.logger !== undefined) return options.logger;
-  const { limiter } = options;
-  if (typeof limiter !== 'object') return console;
-  return (isLimiter(limiter) ? limiter.logger : limiter.logger) ?? console;
+  let first: unknown = options.limiter;
+  if (Array.isArray(first)) first = first[0];
+  if (typeof first === 'object' && first !== null && 'limiter' in first) {
+    first = (first as { limiter: unknown }).limiter;
+  }
+  if (typeof first !== 'object' || first === null) return console;
+  return (first as { logger?: LoggerLike }).logger ?? console;
+}
+
+/** One limit of the middleware, compiled. */
+interface Limit<Req> {
+  readonly limiter: RateLimiter;
+  readonly key: ((request: Req) => string | Promise<string>) | undefined;
+  readonly subnet: number | undefined;
+}
+
+const MISSING_LIMITER =
+  'bulwark: rateLimit: the limiter is missing; write rateLimit({ limiter: { limit: 20, windowMs: 60_000 } }).';
+
+function compileLimits<Req>(spec: RateLimitMiddlewareOptions<Req, unknown>['limiter']): Limit<Req>[] {
+  const list: readonly LimiterSpec<Req>[] = Array.isArray(spec)
+    ? (spec as readonly LimiterSpec<Req>[])
+    : [spec as LimiterSpec<Req>];
+  if (list.length === 0) {
+    throw new TypeError(
+      'bulwark: rateLimit limiter: the list is empty; write limiter: [{ limit: 10, windowMs: 1_000 }, { limit: 100, windowMs: 60_000 }].',
+    );
+  }
+  const seen = new Set<RateLimiter>();
+  return list.map((item, i) => {
+    if (typeof item !== 'object' || (item as unknown) === null) throw new TypeError(MISSING_LIMITER);
+    const entry = isEntry(item) ? item : { limiter: item };
+    if (typeof entry.limiter !== 'object' || (entry.limiter as unknown) === null) {
+      throw new TypeError(MISSING_LIMITER);
+    }
+    const limiter = isLimiter(entry.limiter) ? entry.limiter : createRateLimiter(entry.limiter);
+    if (seen.has(limiter)) {
+      throw new TypeError(
+        `bulwark: rateLimit limiter[${i}]: the same limiter twice would count one request twice; list each limiter once, or give the second its own options.`,
+      );
+    }
+    seen.add(limiter);
+    if (entry.key !== undefined && typeof entry.key !== 'function') {
+      throw new TypeError(
+        `bulwark: rateLimit limiter[${i}] key: not a function; write key: (req) => string.`,
+      );
+    }
+    const subnet =
+      entry.ipv6Subnet === undefined
+        ? undefined
+        : checkIpv6Subnet(entry.ipv6Subnet, `rateLimit limiter[${i}] ipv6Subnet`);
+    return { limiter, key: entry.key, subnet };
+  });
 }
 
 const NO_ADDRESS =
@@ -96,23 +222,15 @@ const NO_ADDRESS =
  * middlewares see it (Node's `IncomingMessage`), so a request is counted once per limiter
  * and key even when the same limit is mounted twice. Options are validated and compiled once.
  */
-export function compileRateLimit<Req>(
-  options: RateLimitMiddlewareOptions<Req>,
+export function compileRateLimit<Req, Res = unknown>(
+  options: RateLimitMiddlewareOptions<Req, Res>,
   peer: (request: Req) => ClientAddressInput | undefined,
   carrier?: (request: Req) => object,
 ): RateLimitCheck<Req> {
   if (typeof options !== 'object' || typeof options.limiter !== 'object') {
-    throw new TypeError(
-      'bulwark: rateLimit: the limiter is missing; write rateLimit({ limiter: { limit: 20, windowMs: 60_000 } }).',
-    );
+    throw new TypeError(MISSING_LIMITER);
   }
-  const limiter = isLimiter(options.limiter) ? options.limiter : createRateLimiter(options.limiter);
-  const headersFor = compileRateLimitHeaders({
-    name: limiter.name,
-    windowMs: limiter.windowMs,
-    format: options.headers ?? 'ietf',
-    legacy: options.legacyHeaders ?? false,
-  });
+  const limits = compileLimits(options.limiter);
   const { key, skip } = options;
   if (key !== undefined && typeof key !== 'function') {
     throw new TypeError('bulwark: rateLimit key: not a function; write key: (req) => string.');
@@ -120,76 +238,243 @@ export function compileRateLimit<Req>(
   if (skip !== undefined && typeof skip !== 'function') {
     throw new TypeError('bulwark: rateLimit skip: not a function; write skip: (req) => boolean.');
   }
+  const settleFor = compileSettle(options, limits);
+  const deny = compileIpList('denyList', options.denyList);
+  const allow = compileIpList('allowList', options.allowList);
   const clientIp = compileClientIp({
     ...(options.trustedProxies === undefined ? {} : { trustedProxies: options.trustedProxies }),
     ...(options.ipv6Subnet === undefined ? {} : { ipv6Subnet: options.ipv6Subnet }),
     ...(options.proxyHeader === undefined ? {} : { proxyHeader: options.proxyHeader }),
   });
-  const logger = options.logger ?? limiter.logger;
+  const first = limits[0]!.limiter;
+  const logger = options.logger ?? first.logger;
   const noProxies = (options.trustedProxies ?? []).length === 0;
   // Without trusted proxies, a request from a private address carrying X-Forwarded-For is
   // the sign of a proxy nobody told bulwark about: checked until it has warned once.
-  const ipOf = noProxies
-    ? (request: Req): string | undefined => {
+  const inputOf = noProxies
+    ? (request: Req): ClientAddressInput | undefined => {
         const input = peer(request);
-        if (input === undefined) return undefined;
-        checkUntrustedProxy(input, logger);
-        return clientIp(input);
+        if (input !== undefined) checkUntrustedProxy(input, logger);
+        return input;
       }
-    : (request: Req): string | undefined => {
-        const input = peer(request);
-        return input === undefined ? undefined : clientIp(input);
-      };
+    : peer;
+  const ipOf = (request: Req): string | undefined => {
+    const input = inputOf(request);
+    return input === undefined ? undefined : clientIp(input);
+  };
   const noAddress = (): RateLimitOutcome => {
     reportMisuse(logger, 'misuse.client_address', 'rateLimit', NO_ADDRESS);
-    return { headers: {}, error: clientAddressUnavailable() };
+    return { headers: {}, error: clientAddressUnavailable(), settle: undefined };
   };
+  const single = limits.length === 1 && limits[0]!.key === undefined && limits[0]!.subnet === undefined;
+  const format = options.headers ?? 'ietf';
+  const legacy = options.legacyHeaders ?? false;
 
-  const outcome = (d: RateLimitDecision): RateLimitOutcome => {
-    const headers = headersFor(d);
-    return { headers, error: d.allowed ? undefined : rateLimitError(d, headers) };
-  };
-  const id = countIdentity(limiter);
-  const remember = (on: object, k: string, d: RateLimitDecision): RateLimitOutcome => {
-    const o = outcome(d);
-    counted.set(on, { id, key: k, outcome: o, next: counted.get(on) });
-    return o;
-  };
-  const decideOnce = (request: Req, k: string): MaybePromise<RateLimitOutcome> => {
-    if (carrier === undefined) {
-      const d = limiter.decide(k);
-      return isPromise(d) ? d.then(outcome) : outcome(d);
-    }
-    const on = carrier(request);
-    const earlier = counted.get(on);
-    // Counted already by this limit under this key: the same answer, nothing counted again.
-    for (let c = earlier; c !== undefined; c = c.next) {
-      if (c.id === id && c.key === k) return c.outcome;
-    }
-    const d = limiter.decide(k);
-    // No closure on the synchronous path: a memory store's request allocates only its answer.
-    return isPromise(d) ? d.then((late) => remember(on, k, late)) : remember(on, k, d);
-  };
+  const decideOnce = single
+    ? singleDecision(first, format, legacy, settleFor, carrier)
+    : combinedDecision(limits, format, legacy, settleFor, carrier);
 
-  // The common case (client IP, nothing skipped): no promise at all on a memory store.
-  if (skip === undefined && key === undefined) {
+  // The common case (client IP, nothing skipped, no lists): no promise at all on a memory store.
+  if (skip === undefined && key === undefined && deny === undefined && allow === undefined && single) {
     return (request) => {
       const ip = ipOf(request);
-      return ip === undefined ? noAddress() : decideOnce(request, ip);
+      return ip === undefined ? noAddress() : decideOnce(request, [ip]);
     };
   }
-  const keyOf: (request: Req) => string | undefined | Promise<string> = key ?? ipOf;
-  const decideFor = (request: Req): MaybePromise<RateLimitOutcome> => {
-    const k = keyOf(request);
-    if (k === undefined) return noAddress();
-    return isPromise(k)
-      ? k.then((resolved) => decideOnce(request, resolved))
-      : decideOnce(request, k);
+  const subnet = checkIpv6Subnet(options.ipv6Subnet ?? 64);
+  const address = compileClientAddress({
+    ...(options.trustedProxies === undefined ? {} : { trustedProxies: options.trustedProxies }),
+    ...(options.proxyHeader === undefined ? {} : { proxyHeader: options.proxyHeader }),
+  });
+  const needsAddress =
+    deny !== undefined || allow !== undefined || limits.some((l) => (l.key ?? key) === undefined);
+  const denied: RateLimitOutcome = { headers: {}, error: clientDenied(), settle: undefined };
+
+  const decideFor = (request: Req): MaybePromise<RateLimitOutcome | undefined> => {
+    let input: ClientAddressInput | undefined;
+    let ip: ReturnType<typeof address>;
+    if (needsAddress) {
+      input = inputOf(request);
+      if (input === undefined) {
+        if (limits.some((l) => (l.key ?? key) === undefined)) return noAddress();
+      } else {
+        ip = address(input);
+        if (ip !== undefined) {
+          // A denied client is refused before anything is counted; an allowed one is not counted.
+          if (deny?.(ip) === true) return denied;
+          if (allow?.(ip) === true) return undefined;
+        }
+      }
+    }
+    let pending = false;
+    const keys = limits.map((l) => {
+      const own = l.key ?? key;
+      if (own !== undefined) {
+        const k = own(request);
+        if (isPromise(k)) pending = true;
+        return k;
+      }
+      if (ip === undefined) return input?.remoteAddress ?? UNKNOWN_CLIENT;
+      return addressKey(ip, l.subnet ?? subnet);
+    });
+    if (!pending) return decideOnce(request, keys as string[]);
+    return Promise.all(keys).then((resolved) => decideOnce(request, resolved));
   };
   if (skip === undefined) return decideFor;
   return (request) => {
     const skipped = skip(request);
     if (!isPromise(skipped)) return skipped ? undefined : decideFor(request);
     return skipped.then((yes) => (yes ? undefined : decideFor(request)));
+  };
+}
+
+/** The keys and decisions a settle takes back. */
+type SettleFactory = (keys: readonly string[], decisions: readonly (RateLimitDecision | undefined)[]) => RateLimitSettle | undefined;
+
+function compileSettle<Req, Res>(
+  options: RateLimitMiddlewareOptions<Req, Res>,
+  limits: readonly Limit<Req>[],
+): SettleFactory {
+  const successful = options.skipSuccessfulRequests ?? false;
+  const failed = options.skipFailedRequests ?? false;
+  const judge = options.requestWasSuccessful;
+  for (const [name, value] of [
+    ['skipSuccessfulRequests', successful],
+    ['skipFailedRequests', failed],
+  ] as const) {
+    if (typeof value !== 'boolean') {
+      throw new TypeError(`bulwark: rateLimit ${name}: not a boolean; write true or false.`);
+    }
+  }
+  if (judge !== undefined && typeof judge !== 'function') {
+    throw new TypeError(
+      'bulwark: rateLimit requestWasSuccessful: not a function; write requestWasSuccessful: (req, res) => res.statusCode < 400.',
+    );
+  }
+  if (!successful && !failed) {
+    if (judge !== undefined) {
+      throw new TypeError(
+        'bulwark: rateLimit requestWasSuccessful: has no effect without skipSuccessfulRequests or skipFailedRequests; add skipSuccessfulRequests: true (count only failures) or remove it.',
+      );
+    }
+    return () => undefined;
+  }
+  limits.forEach(({ limiter }, i) => {
+    if (limiterParts(limiter)?.store.refund === undefined) {
+      throw new TypeError(
+        `bulwark: rateLimit ${successful ? 'skipSuccessfulRequests' : 'skipFailedRequests'}: the store of limiter${limits.length > 1 ? `[${i}]` : ''} "${limiter.name}" cannot take a count back; use MemoryStore or RedisStore, or add refund() to your store.`,
+      );
+    }
+  });
+  const logger = options.logger ?? limits[0]!.limiter.logger;
+  return (keys, decisions) => {
+    let done = false;
+    return (request, response, status) => {
+      if (done) return;
+      done = true;
+      let success = false;
+      if (status !== undefined) {
+        if (judge === undefined) success = status < 400;
+        else {
+          try {
+            success = judge(request as Req, response as Res) === true;
+          } catch (error: unknown) {
+            const reason = error instanceof Error ? error.message : String(error);
+            reportMisuse(
+              logger,
+              'misuse.rate_limit_outcome',
+              'rateLimit',
+              `rateLimit requestWasSuccessful threw (${reason}); the request stays counted. Return a boolean from it.`,
+            );
+            return;
+          }
+        }
+      }
+      if (success ? !successful : !failed) return;
+      decisions.forEach((d, i) => {
+        if (d?.allowed === true) void limits[i]!.limiter.refund(keys[i]!, d);
+      });
+    };
+  };
+}
+
+type DecideOnce<Req> = (request: Req, keys: readonly string[]) => MaybePromise<RateLimitOutcome>;
+
+/** One limiter under one key: the hot path, with no list and no closure per request. */
+function singleDecision<Req>(
+  limiter: RateLimiter,
+  format: RateLimitHeaderFormat | false,
+  legacy: boolean,
+  settleFor: SettleFactory,
+  carrier: ((request: Req) => object) | undefined,
+): DecideOnce<Req> {
+  const headersFor = compileRateLimitHeaders({
+    name: limiter.name,
+    windowMs: limiter.windowMs,
+    format,
+    legacy,
+  });
+  const outcome = (k: string, d: RateLimitDecision): RateLimitOutcome => {
+    const headers = headersFor(d);
+    if (!d.allowed) return { headers, error: rateLimitError(d, headers), settle: undefined };
+    return { headers, error: undefined, settle: settleFor([k], [d]) };
+  };
+  const id = countIdentity(limiter);
+  const remember = (on: object, k: string, d: RateLimitDecision): RateLimitOutcome => {
+    const o = outcome(k, d);
+    counted.set(on, { id, key: k, outcome: o, next: counted.get(on) });
+    return o;
+  };
+  return (request, keys) => {
+    const k = keys[0]!;
+    if (carrier === undefined) {
+      const d = limiter.decide(k);
+      return isPromise(d) ? d.then((late) => outcome(k, late)) : outcome(k, d);
+    }
+    const on = carrier(request);
+    // Counted already by this limit under this key: the same answer, nothing counted again.
+    for (let c = counted.get(on); c !== undefined; c = c.next) {
+      if (c.id === id && c.key === k) return c.outcome;
+    }
+    const d = limiter.decide(k);
+    // No closure on the synchronous path: a memory store's request allocates only its answer.
+    return isPromise(d) ? d.then((late) => remember(on, k, late)) : remember(on, k, d);
+  };
+}
+
+/** Several limits, each under its own key, decided as one (see compileCombinedLimit). */
+function combinedDecision<Req>(
+  limits: readonly Limit<Req>[],
+  format: RateLimitHeaderFormat | false,
+  legacy: boolean,
+  settleFor: SettleFactory,
+  carrier: ((request: Req) => object) | undefined,
+): DecideOnce<Req> {
+  const limiters = limits.map((l) => l.limiter);
+  const combined = compileCombinedLimit(limiters);
+  const headersFor = compileCombinedRateLimitHeaders(limiters, format, legacy);
+  // The middleware is the identity: mounted twice, it counts a request once.
+  const id = {};
+  const outcome = (keys: readonly string[], c: CombinedDecision): RateLimitOutcome => {
+    const headers = headersFor(c.decisions);
+    if (c.allowed) return { headers, error: undefined, settle: settleFor(keys, c.decisions) };
+    const refused = c.decisions.find((d) => d !== undefined && !d.allowed)!;
+    return { headers, error: rateLimitError(refused, headers), settle: undefined };
+  };
+  return (request, keys) => {
+    const on = carrier?.(request);
+    const k = keys.join('\0');
+    if (on !== undefined) {
+      for (let c = counted.get(on); c !== undefined; c = c.next) {
+        if (c.id === id && c.key === k) return c.outcome;
+      }
+    }
+    const finish = (c: CombinedDecision): RateLimitOutcome => {
+      const o = outcome(keys, c);
+      if (on !== undefined) counted.set(on, { id, key: k, outcome: o, next: counted.get(on) });
+      return o;
+    };
+    const c = combined(keys);
+    return isPromise(c) ? c.then(finish) : finish(c);
   };
 }

@@ -42,3 +42,8 @@ export function clientAddressUnavailable(): BulwarkError {
     detail: 'The client address could not be determined; see the server log.',
   });
 }
+
+/** A client on the rate limit's `denyList`: 403, before anything is counted. */
+export function clientDenied(): BulwarkError {
+  return new BulwarkError({ status: 403, code: 'client_denied', detail: 'Forbidden' });
+}

@@ -15,6 +15,7 @@ export function slidingLog(
   policy: RateLimitPolicy,
   cost: number,
   now: number,
+  dry: boolean,
 ): RateLimitDecision {
   const { limit, windowMs } = policy;
   let log = e.log;
@@ -30,7 +31,8 @@ export function slidingLog(
   const horizon = now - windowMs;
   while (e.len > 0 && recent(e, log, e.len) <= horizon) e.len--;
   const allowed = e.len + cost <= limit;
-  if (allowed || policy.countRejected) {
+  const count = allowed ? !dry : policy.countRejected;
+  if (count) {
     if (e.len + cost > log.length && log.length < limit) log = grow(e, log, e.len + cost, limit);
     for (let i = 0; i < cost; i++) {
       log[e.pos] = now;
@@ -44,7 +46,34 @@ export function slidingLog(
   // Rejected: at least limit - cost + 1 units are in the window; the request passes once the
   // (limit - cost + 1)-th most recent of them ages out.
   const retryAfterMs = allowed ? 0 : recent(e, log, limit - cost + 1) + windowMs - now;
-  return decision(allowed, limit, limit - inWindow, resetMs, retryAfterMs);
+  const stamp = allowed && count ? now : 0;
+  return decision(allowed, limit, limit - inWindow, resetMs, retryAfterMs, stamp);
+}
+
+/**
+ * Takes back `cost` timestamps equal to `stamp` (the ones that request logged), if they are
+ * still in the window; timestamps are rewritten oldest first, O(limit).
+ */
+export function slidingLogRefund(
+  e: Entry,
+  policy: RateLimitPolicy,
+  cost: number,
+  stamp: number,
+  now: number,
+): void {
+  const log = e.log;
+  if (log === null || stamp <= now - policy.windowMs) return;
+  const kept: number[] = [];
+  let removed = 0;
+  for (let k = e.len; k >= 1; k--) {
+    const t = recent(e, log, k);
+    if (removed < cost && t === stamp) removed++;
+    else kept.push(t);
+  }
+  if (removed === 0) return;
+  for (let i = 0; i < kept.length; i++) log[i] = kept[i] ?? 0;
+  e.len = kept.length;
+  e.pos = kept.length === log.length ? 0 : kept.length;
 }
 
 /**

@@ -15,6 +15,7 @@ export function slidingWindow(
   policy: RateLimitPolicy,
   cost: number,
   now: number,
+  dry: boolean,
 ): RateLimitDecision {
   const { limit, windowMs: w } = policy;
   // Inside the current window (the usual case) no modulo is needed.
@@ -27,7 +28,8 @@ export function slidingWindow(
   const elapsed = now - start;
   const prevWeighted = e.c * (w - elapsed); // previous count x remaining overlap, scaled by w
   const allowed = prevWeighted + (e.b + cost) * w <= limit * w;
-  if (allowed || policy.countRejected) e.b += cost;
+  const count = allowed ? !dry : policy.countRejected;
+  if (count) e.b += cost;
   const remaining = Math.floor((limit * w - prevWeighted - e.b * w) / w);
   let resetMs = 0;
   if (e.b > 0) resetMs = start + 2 * w - now;
@@ -35,7 +37,24 @@ export function slidingWindow(
   e.expiresAt = now + resetMs;
   let retryAfterMs = 0;
   if (!allowed) retryAfterMs = slidingWindowWait(e.b, e.c, limit, cost, w, elapsed);
-  return decision(allowed, limit, remaining, resetMs, retryAfterMs);
+  return decision(allowed, limit, remaining, resetMs, retryAfterMs, allowed && count ? now : 0);
+}
+
+/**
+ * Takes back `cost` units counted at `stamp`: from the current count when that window is
+ * still the current one, from the previous count when it has just become the previous one,
+ * from nothing otherwise (that count no longer weighs, and another window's must not shrink).
+ */
+export function slidingWindowRefund(
+  e: Entry,
+  policy: RateLimitPolicy,
+  cost: number,
+  stamp: number,
+): void {
+  const w = policy.windowMs;
+  const start = stamp - (stamp % w);
+  if (start === e.a) e.b = Math.max(0, e.b - cost);
+  else if (start + w === e.a) e.c = Math.max(0, e.c - cost);
 }
 
 /** The first moment a request of `cost` passes, with `curr` and `prev` as they stand now. */

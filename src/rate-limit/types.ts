@@ -20,6 +20,14 @@ export interface RateLimitDecision {
    * real count and leaves this false.
    */
   readonly storeUnavailable: boolean;
+  /**
+   * What this decision counted, as the store marks it: the store's clock when it counted
+   * (for `'token-bucket'`, the bucket's arrival time after the count). {@link RateLimiter.refund}
+   * hands it back, so a refund takes the count out of the window that holds it and never
+   * out of another. 0 when nothing was counted for an admitted request (a refusal, a
+   * decision made without the store).
+   */
+  readonly stamp: number;
 }
 
 /**
@@ -37,6 +45,22 @@ export interface RateLimitPolicy {
   readonly windowMs: number;
   /** Whether rejected attempts are counted too. */
   readonly countRejected: boolean;
+  /** How long a refused key stays refused, in milliseconds; 0 for no block. */
+  readonly blockMs: number;
+  /** What each repeat offence multiplies the block by; 1 for a fixed block. */
+  readonly blockMultiplier: number;
+  /** The longest block, in milliseconds. */
+  readonly maxBlockMs: number;
+}
+
+/** One decision of a combined call: see {@link RateLimitStore.consumeAll}. */
+export interface RateLimitCall {
+  /** The limiter's rule. */
+  readonly policy: RateLimitPolicy;
+  /** The key counted under it. */
+  readonly key: string;
+  /** Units to count. */
+  readonly cost: number;
 }
 
 /**
@@ -57,6 +81,54 @@ export interface RateLimitStore {
   ): RateLimitDecision | Promise<RateLimitDecision>;
   /** Forgets `key` under `policy`. */
   reset(policy: RateLimitPolicy, key: string): void | Promise<void>;
+  /**
+   * Takes back `cost` units that a decision with this `stamp` counted for `key`, atomically,
+   * but only from the window that still holds them (a count that has aged out is not taken
+   * from a later window) and never below zero. A block already imposed stays. Optional:
+   * without it, `skipSuccessfulRequests` and `skipFailedRequests` are refused at creation.
+   */
+  refund?(
+    policy: RateLimitPolicy,
+    key: string,
+    cost: number,
+    stamp: number,
+    now: number,
+  ): void | Promise<void>;
+  /**
+   * Decides several calls as one: each is decided as {@link RateLimitStore.consume} would,
+   * but an admitted call is counted only when every call is admitted (a refused call still
+   * counts as its policy's `countRejected` says, and starts its block). Returns the
+   * decisions in call order, or `undefined` when this store cannot decide these calls in one
+   * atomic step (Redis Cluster keys in different slots); the limiter then decides them one
+   * after another and takes back what an earlier one counted when a later one refuses.
+   * Optional, with that same fallback.
+   */
+  consumeAll?(
+    calls: readonly RateLimitCall[],
+    now: number,
+  ): readonly RateLimitDecision[] | undefined | Promise<readonly RateLimitDecision[] | undefined>;
+  /**
+   * Whether a limiter may refuse a key this store refused, without asking again, until the
+   * retry time the refusal gave (the local block cache). True for a store across the network
+   * whose retry times are exact (RedisStore); false where asking costs as little as
+   * remembering (MemoryStore). Default for other stores: `false`.
+   */
+  readonly blockCache?: boolean;
+}
+
+/** What {@link RateLimiterOptions.onDecision} and {@link RateLimiterOptions.onLimitReached} receive. */
+export interface RateLimitEvent {
+  /** The limiter's name. */
+  readonly limiter: string;
+  /** The key the request was counted under (a client IP, a user id). */
+  readonly key: string;
+  /** The decision. */
+  readonly decision: RateLimitDecision;
+  /**
+   * True when the key was refused from this process's block cache, without a store call
+   * (see {@link RateLimiterOptions.blockCache}).
+   */
+  readonly cached: boolean;
 }
 
 /**
@@ -98,6 +170,39 @@ export interface RateLimiterOptions {
    * pauses for a full window (Mission Control's behaviour with `'sliding-log'`). Default: `false`.
    */
   readonly countRejected?: boolean;
+  /**
+   * Once a key is refused, keep refusing it for this many milliseconds from that moment,
+   * whatever the window says (a brute-forcer that waits out the window gains nothing).
+   * 0 for no block. Default: `0`.
+   */
+  readonly blockMs?: number;
+  /**
+   * Backoff: each repeat offence (an attempt while blocked, or a refusal within one window
+   * after the block ended) multiplies the block by this, up to `maxBlockMs`. 1 or more;
+   * needs `blockMs`. Default: `1` (every block lasts `blockMs`).
+   */
+  readonly blockMultiplier?: number;
+  /** The longest block in milliseconds, for `blockMultiplier`. Default: `86_400_000` (a day), or `blockMs` if larger. */
+  readonly maxBlockMs?: number;
+  /**
+   * Refuse a key this process saw refused without asking the store again until the retry
+   * time that refusal gave: a blocked client hammering the app costs no Redis call. Used with
+   * stores that support it (RedisStore); with `countRejected`, the refused attempts still
+   * reach the store, gathered into one call per key per turn of the event loop. A reset or
+   * refund made in another process is seen here once that retry time has passed.
+   * Default: `true`.
+   */
+  readonly blockCache?: boolean;
+  /**
+   * Called once per key per window when the key is first refused (alerts). A throw or a
+   * rejected promise is logged once and never reaches the request. Default: none.
+   */
+  readonly onLimitReached?: (event: RateLimitEvent) => void;
+  /**
+   * Called on every decision (metrics): admitted, refused, or made by the failure policy.
+   * A throw or a rejected promise is logged once and never reaches the request. Default: none.
+   */
+  readonly onDecision?: (event: RateLimitEvent) => void;
   /** What to do when the store fails or times out. Default: `'allow'` (fail open, logged once per outage). */
   readonly onStoreError?: StoreErrorPolicy;
   /** Where store outages and recoveries are reported. Default: `console`. */
@@ -131,6 +236,13 @@ export interface RateLimiter {
    * calls this so a memory-backed limit adds no promise and no microtask to a request.
    */
   decide(key: string, cost?: number): RateLimitDecision | Promise<RateLimitDecision>;
-  /** Forgets everything counted for `key`. */
+  /**
+   * Takes back what `decision` counted for `key` (cost units, default 1): used for requests
+   * that turn out not to count (`skipSuccessfulRequests`). Only from the window that still
+   * holds the count, never below zero; a decision that counted nothing (a refusal, a store
+   * outage) refunds nothing. Store failures are logged, never thrown.
+   */
+  refund(key: string, decision: RateLimitDecision, cost?: number): Promise<void>;
+  /** Forgets everything counted for `key`, its block included. */
   reset(key: string): Promise<void>;
 }

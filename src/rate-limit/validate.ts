@@ -2,6 +2,7 @@ import { suggest } from '../util/suggest.js';
 import { ALGORITHM_NAMES } from './algorithms.js';
 import type {
   RateLimitAlgorithm,
+  RateLimitEvent,
   RateLimiterOptions,
   RateLimitLogger,
   RateLimitStore,
@@ -39,6 +40,12 @@ export interface ValidRateLimiterOptions {
   readonly windowMs: number;
   readonly algorithm: RateLimitAlgorithm;
   readonly countRejected: boolean;
+  readonly blockMs: number;
+  readonly blockMultiplier: number;
+  readonly maxBlockMs: number;
+  readonly blockCache: boolean;
+  readonly onLimitReached: ((event: RateLimitEvent) => void) | undefined;
+  readonly onDecision: ((event: RateLimitEvent) => void) | undefined;
   readonly store: RateLimitStore | undefined;
   readonly onStoreError: StoreErrorPolicy;
   readonly logger: RateLimitLogger;
@@ -78,6 +85,11 @@ export function validateRateLimiterOptions(options: RateLimiterOptions): ValidRa
   const countRejected = options.countRejected ?? false;
   if (typeof countRejected !== 'boolean')
     fail('countRejected', 'is not a boolean', 'write true or false');
+  const { blockMs, blockMultiplier, maxBlockMs } = checkBlock(options);
+  const blockCache = options.blockCache ?? true;
+  if (typeof blockCache !== 'boolean') fail('blockCache', 'is not a boolean', 'write true or false');
+  const onLimitReached = eventHandler('onLimitReached', options.onLimitReached);
+  const onDecision = eventHandler('onDecision', options.onDecision);
   const store = options.store;
   if (store !== undefined && (typeof store !== 'object' || typeof store.consume !== 'function')) {
     fail('store', 'is not a store', 'pass new MemoryStore() or new RedisStore({ client })');
@@ -101,7 +113,76 @@ export function validateRateLimiterOptions(options: RateLimiterOptions): ValidRa
   }
   const clock = options.clock ?? Date.now;
   if (typeof clock !== 'function') fail('clock', 'is not a function', 'pass () => Date.now()');
-  return { name, limit, windowMs, algorithm, countRejected, store, onStoreError, logger, clock };
+  return {
+    name,
+    limit,
+    windowMs,
+    algorithm,
+    countRejected,
+    blockMs,
+    blockMultiplier,
+    maxBlockMs,
+    blockCache,
+    onLimitReached,
+    onDecision,
+    store,
+    onStoreError,
+    logger,
+    clock,
+  };
+}
+
+/** The default cap of a growing block: a day. */
+export const DEFAULT_MAX_BLOCK_MS = 86_400_000;
+
+function checkBlock(options: RateLimiterOptions): {
+  blockMs: number;
+  blockMultiplier: number;
+  maxBlockMs: number;
+} {
+  const blockMs = options.blockMs ?? 0;
+  if (typeof blockMs !== 'number' || !Number.isSafeInteger(blockMs) || blockMs < 0) {
+    fail(
+      'blockMs',
+      `${String(blockMs)} is not a whole number of milliseconds, 0 or more`,
+      'write a block such as 15 * 60_000 (a quarter of an hour), or 0 for none',
+    );
+  }
+  const blockMultiplier = options.blockMultiplier ?? 1;
+  if (typeof blockMultiplier !== 'number' || !Number.isFinite(blockMultiplier) || blockMultiplier < 1) {
+    fail(
+      'blockMultiplier',
+      `${String(blockMultiplier)} is not a number, 1 or more`,
+      'write 2 to double the block on each repeat offence, or 1 for a fixed block',
+    );
+  }
+  if (blockMs === 0 && (options.blockMultiplier !== undefined || options.maxBlockMs !== undefined)) {
+    fail(
+      options.blockMultiplier === undefined ? 'maxBlockMs' : 'blockMultiplier',
+      'has no block to act on',
+      'also set blockMs, the first block, such as blockMs: 60_000',
+    );
+  }
+  const maxBlockMs = options.maxBlockMs ?? Math.max(DEFAULT_MAX_BLOCK_MS, blockMs);
+  if (typeof maxBlockMs !== 'number' || !Number.isSafeInteger(maxBlockMs) || maxBlockMs < blockMs) {
+    fail(
+      'maxBlockMs',
+      `${String(maxBlockMs)} is not a whole number of milliseconds at least blockMs (${blockMs})`,
+      `write a cap such as ${Math.max(blockMs, 1) * 16}`,
+    );
+  }
+  return { blockMs, blockMultiplier, maxBlockMs };
+}
+
+function eventHandler(
+  option: string,
+  value: unknown,
+): ((event: RateLimitEvent) => void) | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') {
+    fail(option, 'is not a function', `write ${option}: (event) => { ... }`);
+  }
+  return value as (event: RateLimitEvent) => void;
 }
 
 /** Rejects a cost that is not a whole number from 1 to the limit: a programming error, caught at the call. */

@@ -1,8 +1,8 @@
 import { maskUrlCredentials } from 'bulwark';
-import type { RateLimitDecision, RateLimitPolicy, RateLimitStore } from 'bulwark';
+import type { RateLimitCall, RateLimitDecision, RateLimitPolicy, RateLimitStore } from 'bulwark';
 import { clientUrl } from './client.js';
 import type { RedisStoreClient } from './client.js';
-import { SCRIPTS } from './script.js';
+import { ALGORITHM_NUMBER, COMBINED_SCRIPT, REFUND_SCRIPT, SCRIPTS } from './script.js';
 import type { LuaScript } from './script.js';
 import { TimeoutQueue } from './timeout.js';
 import type { PendingCall } from './timeout.js';
@@ -39,33 +39,68 @@ interface Compiled {
   readonly limitArg: string;
   readonly windowArg: string;
   readonly countRejected: string;
+  readonly blockMs: string;
+  readonly blockMultiplier: string;
+  readonly maxBlockMs: string;
+  /** The algorithm's number in the combined and refund scripts. */
+  readonly algorithm: string;
 }
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-/** Resolves with the script's reply `[allowed, remaining, resetMs, retryAfterMs]` as a decision. */
+/** The script's reply `[allowed, remaining, resetMs, retryAfterMs, stamp]` as a decision; undefined when malformed. */
+function decisionOf(limit: number, reply: unknown): RateLimitDecision | undefined {
+  if (!Array.isArray(reply) || reply.length !== 5) return undefined;
+  const [allowed, remaining, resetMs, retryAfterMs, stamp] = reply as [
+    number,
+    number,
+    number,
+    number,
+    string,
+  ];
+  const ok = allowed === 1;
+  return {
+    allowed: ok,
+    limit,
+    remaining: Math.max(0, remaining),
+    resetMs: Math.max(0, resetMs),
+    retryAfterMs: ok ? 0 : Math.max(1, retryAfterMs),
+    storeUnavailable: false,
+    stamp: Number(stamp),
+  };
+}
+
+const UNEXPECTED = 'bulwark: unexpected reply from the rate-limit script';
+
+/** Resolves with the script's reply as a decision. */
 function settle(
   limit: number,
   reply: unknown,
   resolve: (d: RateLimitDecision) => void,
   reject: (e: Error) => void,
 ): void {
-  if (!Array.isArray(reply) || reply.length !== 4) {
-    reject(new Error('bulwark: unexpected reply from the rate-limit script'));
-    return;
-  }
-  const [allowed, remaining, resetMs, retryAfterMs] = reply as number[];
-  const ok = allowed === 1;
-  resolve({
-    allowed: ok,
-    limit,
-    remaining: Math.max(0, remaining ?? 0),
-    resetMs: Math.max(0, resetMs ?? 0),
-    retryAfterMs: ok ? 0 : Math.max(1, retryAfterMs ?? 1),
-    storeUnavailable: false,
-  });
+  const d = decisionOf(limit, reply);
+  if (d === undefined) reject(new Error(UNEXPECTED));
+  else resolve(d);
+}
+
+/** One consumeAll() waiting for its batch: several limits of one request. */
+interface QueuedGroup {
+  readonly keys: readonly string[];
+  readonly args: readonly string[];
+  readonly limits: readonly number[];
+  readonly now: string;
+  readonly resolve: (d: readonly RateLimitDecision[]) => void;
+  readonly reject: (e: Error) => void;
+  readonly pending: PendingCall;
+}
+
+/** The hash tag of a RedisStore key (`...{tag}`): keys with equal tags share a Cluster slot. */
+function tagOf(redisKey: string): string {
+  const open = redisKey.indexOf('{');
+  return redisKey.slice(open + 1, redisKey.indexOf('}', open + 1));
 }
 
 /** One consume() waiting for its batch to be sent. */
@@ -106,7 +141,10 @@ export class RedisStore implements RateLimitStore {
   readonly #compiled = new WeakMap<RateLimitPolicy, Compiled>();
   readonly #cluster: boolean;
   #queue = new Map<Compiled | string, { c: Compiled; calls: QueuedCall[] }>();
+  #groups = new Map<string, QueuedGroup[]>();
   #scheduled = false;
+  /** Refusals carry exact retry times: a limiter may remember them and spare the round trip. */
+  readonly blockCache = true;
 
   constructor(options: RedisStoreOptions) {
     const { client, prefix = 'bulwark:rl:', timeoutMs = 500, clock } = options;
@@ -157,11 +195,116 @@ export class RedisStore implements RateLimitStore {
       const batch = this.#queue.get(batchKey);
       if (batch === undefined) this.#queue.set(batchKey, { c, calls: [call] });
       else batch.calls.push(call);
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(this.#flush);
-      }
+      this.#schedule();
     });
+  }
+
+  /**
+   * Several limits of one request in one atomic script run (batched with other requests of
+   * the same turn). On a Cluster the keys must share a hash tag (one slot): limits keyed
+   * alike (two windows on one client IP) are decided here; differently keyed ones (per user
+   * and per IP) return undefined, and the limiter decides them one by one with refunds.
+   */
+  consumeAll(
+    calls: readonly RateLimitCall[],
+  ): Promise<readonly RateLimitDecision[] | undefined> | undefined {
+    const keys: string[] = [];
+    const args: string[] = [String(calls.length)];
+    const limits: number[] = [];
+    for (const call of calls) {
+      const c = this.#compile(call.policy);
+      keys.push(`${c.keyPrefix}${call.key}}`);
+      limits.push(c.limit);
+      args.push(
+        c.algorithm,
+        c.limitArg,
+        c.windowArg,
+        c.countRejected,
+        c.blockMs,
+        c.blockMultiplier,
+        c.maxBlockMs,
+        String(call.cost),
+      );
+    }
+    let batchKey = '';
+    if (this.#cluster) {
+      const tag = tagOf(keys[0] ?? '');
+      if (keys.some((k) => tagOf(k) !== tag)) return undefined;
+      batchKey = tag;
+    }
+    const now = this.#clock === undefined ? '' : String(this.#clock());
+    return new Promise<readonly RateLimitDecision[]>((resolve, reject) => {
+      const group: QueuedGroup = {
+        keys,
+        args,
+        limits,
+        now,
+        resolve,
+        reject,
+        pending: this.#timeouts.start(reject),
+      };
+      const batch = this.#groups.get(batchKey);
+      if (batch === undefined) this.#groups.set(batchKey, [group]);
+      else batch.push(group);
+      this.#schedule();
+    });
+  }
+
+  /** Takes back a count (one script run; refunds are rare next to decisions). */
+  async refund(
+    policy: RateLimitPolicy,
+    key: string,
+    cost: number,
+    stamp: number,
+  ): Promise<void> {
+    const c = this.#compile(policy);
+    const now = this.#clock === undefined ? '' : String(this.#clock());
+    const args = [c.algorithm, c.limitArg, c.windowArg, String(cost), String(stamp), now];
+    await this.#timeouts.run(this.#evalScript(REFUND_SCRIPT, [`${c.keyPrefix}${key}}`], args));
+  }
+
+  #schedule(): void {
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#flush);
+    }
+  }
+
+  /** EVALSHA, with EVAL after NOSCRIPT (Redis restarted, or SCRIPT FLUSH). */
+  #evalScript(s: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    const client = this.#client;
+    return client.evalsha(s.sha, keys.length, ...keys, ...args).catch((error: unknown) => {
+      if (!isNoScript(error)) throw asError(error);
+      return client.eval(s.source, keys.length, ...keys, ...args);
+    });
+  }
+
+  #sendGroups(groups: readonly QueuedGroup[]): void {
+    const keys: string[] = [];
+    const args: string[] = [groups[0]?.now ?? '', String(groups.length)];
+    for (const g of groups) {
+      keys.push(...g.keys);
+      args.push(...g.args);
+    }
+    const fail = (error: unknown): void => {
+      for (const g of groups) if (g.pending.finish()) g.reject(asError(error));
+    };
+    this.#evalScript(COMBINED_SCRIPT, keys, args).then((reply) => {
+      if (!Array.isArray(reply) || reply.length !== groups.length) {
+        fail(new Error(UNEXPECTED));
+        return;
+      }
+      groups.forEach((g, q) => {
+        if (!g.pending.finish()) return;
+        const each: unknown = reply[q];
+        const ds = Array.isArray(each)
+          ? each.map((r: unknown, j) => decisionOf(g.limits[j] ?? 0, r))
+          : [];
+        if (ds.length !== g.limits.length || ds.some((d) => d === undefined)) {
+          g.reject(new Error(UNEXPECTED));
+        } else g.resolve(ds as RateLimitDecision[]);
+      });
+    }, fail);
   }
 
   readonly #flush = (): void => {
@@ -172,11 +315,18 @@ export class RedisStore implements RateLimitStore {
       for (let i = 0; i < calls.length; i += MAX_BATCH)
         this.#send(c, calls.slice(i, i + MAX_BATCH));
     }
+    const groups = this.#groups;
+    if (groups.size === 0) return;
+    this.#groups = new Map();
+    for (const batch of groups.values()) {
+      for (let i = 0; i < batch.length; i += MAX_BATCH)
+        this.#sendGroups(batch.slice(i, i + MAX_BATCH));
+    }
   };
 
   #send(c: Compiled, calls: readonly QueuedCall[]): void {
     const args: string[] = calls.map((call) => call.key);
-    args.push(c.limitArg, c.windowArg, c.countRejected);
+    args.push(c.limitArg, c.windowArg, c.countRejected, c.blockMs, c.blockMultiplier, c.maxBlockMs);
     for (const call of calls) args.push(call.cost, call.now);
     const settleAll = (reply: unknown): void => {
       if (!Array.isArray(reply) || reply.length !== calls.length) {
@@ -201,7 +351,9 @@ export class RedisStore implements RateLimitStore {
   }
 
   async reset(policy: RateLimitPolicy, key: string): Promise<void> {
-    await this.#timeouts.run(this.#client.del(this.keyFor(policy, key)));
+    const redisKey = this.keyFor(policy, key);
+    // The block state too: a reset (a successful login) ends the lockout.
+    await this.#timeouts.run(this.#client.del(redisKey, `${redisKey}:b`));
   }
 
   /**
@@ -230,6 +382,10 @@ export class RedisStore implements RateLimitStore {
         limitArg: String(policy.limit),
         windowArg: String(policy.windowMs),
         countRejected: policy.countRejected ? '1' : '0',
+        blockMs: String(policy.blockMs),
+        blockMultiplier: String(policy.blockMultiplier),
+        maxBlockMs: String(policy.maxBlockMs),
+        algorithm: String(ALGORITHM_NUMBER[policy.algorithm]),
       };
       this.#compiled.set(policy, c);
     }

@@ -30,6 +30,8 @@ export function algorithmSuite(label: string, make: () => StoreUnderTest): void 
         windowMs,
         store: sut.store,
         clock: () => sut.clock.now,
+        // The stores themselves are under test here, not the limiter's block cache.
+        blockCache: false,
         ...extra,
       });
     const at = async (l: RateLimiter, offset: number, key = 'k', cost = 1) => {

@@ -9,6 +9,7 @@ const allowed: RateLimitDecision = {
   resetMs: 16_001,
   retryAfterMs: 0,
   storeUnavailable: false,
+  stamp: 0,
 };
 const rejected: RateLimitDecision = {
   ...allowed,

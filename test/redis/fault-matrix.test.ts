@@ -102,6 +102,9 @@ function limitersFor(store: RedisStore, fault: string): Limiters {
       algorithm: 'sliding-window',
       store,
       logger,
+      // The clients run past the limit: with the block cache their refusals would be answered
+      // in-process and never meet the outage this matrix is about.
+      blockCache: false,
       onStoreError:
         policy === 'fallback'
           ? {

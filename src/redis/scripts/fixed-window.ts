@@ -11,7 +11,9 @@ local fresh = b == 0 or now >= a + w
 if fresh then a = now; b = 0 end
 local allowed = b + cost <= limit
 local finish = a + w
-if allowed or countRejected then
+local count = countRejected
+if allowed then count = not dry end
+if count then
   b = b + cost
   if fresh then
     redis.call('HSET', key, 'a', a, 'b', b)
@@ -20,5 +22,7 @@ if allowed or countRejected then
     redis.call('HINCRBY', key, 'b', cost)
   end
 end
-return { allowed and 1 or 0, limit - b, finish - now, finish - now }
+local stamp = 0
+if allowed and count then stamp = now end
+return { allowed and 1 or 0, limit - b, finish - now, finish - now, string.format('%.17g', stamp) }
 `;

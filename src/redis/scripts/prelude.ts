@@ -1,41 +1,204 @@
+import { FIXED_WINDOW } from './fixed-window.js';
+import { SLIDING_LOG } from './sliding-log.js';
+import { SLIDING_WINDOW } from './sliding-window.js';
+import { TOKEN_BUCKET } from './token-bucket.js';
+
+/** The algorithms in the order the combined and refund scripts number them (1-based in Lua). */
+export const ALGORITHM_ORDER = ['sliding-window', 'sliding-log', 'fixed-window', 'token-bucket'] as const;
+
 /**
- * Wraps one algorithm's decision body into the batched script every RedisStore call runs.
+ * What every script shares. Each algorithm is a function of `(key, cost, now, limit, w,
+ * countRejected, dry)` returning `{ allowed, remaining, resetMs, retryAfterMs, stamp }`
+ * (`dry`: an admitted request is not counted, the first pass of a combined decision);
+ * `decideBlocked` adds the policy's block around it, mirroring src/rate-limit/block.ts. The
+ * block state lives in `<key>:b` (same hash tag, same Cluster slot): `u` = blocked until,
+ * `l` = blocks imposed this episode, expiring one window after the block ends.
+ */
+const COMMON = `
+if redis.replicate_commands then redis.replicate_commands() end
+local function up(x) return math.ceil(x - 1e-6) end
+local function sliding_window(key, cost, now, limit, w, countRejected, dry)
+${SLIDING_WINDOW}
+end
+local function sliding_log(key, cost, now, limit, w, countRejected, dry)
+${SLIDING_LOG}
+end
+local function fixed_window(key, cost, now, limit, w, countRejected, dry)
+${FIXED_WINDOW}
+end
+local function token_bucket(key, cost, now, limit, w, countRejected, dry)
+${TOKEN_BUCKET}
+end
+local ALGORITHMS = { sliding_window, sliding_log, fixed_window, token_bucket }
+local function blockLength(blockMs, mult, maxBlock, level)
+  local len = blockMs * (mult ^ (level - 1))
+  if len < maxBlock then return math.ceil(len) end
+  return maxBlock
+end
+local function refusedUntil(r, u, now)
+  local wait = u - now
+  local retry = wait
+  if r[1] == 0 and r[4] > wait then retry = r[4] end
+  return { 0, 0, math.max(r[3], wait), retry, '0' }
+end
+local function decideBlocked(alg, key, cost, now, limit, w, cr, dry, blockMs, mult, maxBlock)
+  if blockMs == 0 then return alg(key, cost, now, limit, w, cr, dry) end
+  local bkey = key .. ':b'
+  local s = redis.call('HMGET', bkey, 'u', 'l')
+  local u = tonumber(s[1]) or 0
+  local l = tonumber(s[2]) or 0
+  if now < u then
+    local r = alg(key, cost, now, limit, w, cr, not cr)
+    if mult > 1 then
+      l = l + 1
+      u = math.max(u, now + blockLength(blockMs, mult, maxBlock, l))
+      redis.call('HSET', bkey, 'u', u, 'l', l)
+      redis.call('PEXPIRE', bkey, u + w - now)
+    end
+    return refusedUntil(r, u, now)
+  end
+  local r = alg(key, cost, now, limit, w, cr, dry)
+  if r[1] == 1 then return r end
+  if l > 0 and now < u + w then l = l + 1 else l = 1 end
+  u = now + blockLength(blockMs, mult, maxBlock, l)
+  redis.call('HSET', bkey, 'u', u, 'l', l)
+  redis.call('PEXPIRE', bkey, u + w - now)
+  return refusedUntil(r, u, now)
+end
+local clock
+local function timeOr(arg)
+  local now = tonumber(arg)
+  if now then return now end
+  if not clock then
+    local t = redis.call('TIME')
+    clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  end
+  return clock
+end
+`;
+
+/**
+ * The batched script of one algorithm, which every RedisStore `consume` runs.
  *
  * KEYS are the Redis keys of one batch of decisions, in call order; ARGV is the limit, the
- * window, countRejected, then a (cost, now) pair per key. Decisions run one after another
- * inside one atomic script, so several decisions on the same key see each other's writes
- * exactly as separate calls would; the batch only saves round trips and per-command work.
+ * window, countRejected, blockMs, blockMultiplier, maxBlockMs, then a (cost, now) pair per
+ * key. Decisions run one after another inside one atomic script, so several decisions on
+ * the same key see each other's writes exactly as separate calls would; the batch only saves
+ * round trips and per-command work.
  *
- * The clock is Redis's own TIME (read once per batch), so app servers with skewed clocks still
- * agree on every window; a test may pass a fixed time per decision instead. Redis before 5
- * needs effects replication for TIME in a writing script.
- *
- * The body sees `key`, `cost`, `limit`, `w`, `countRejected`, `now` and `up`, and returns
- * `{ allowed, remaining, resetMs, retryAfterMs }`.
+ * The clock is Redis's own TIME (read once per script run), so app servers with skewed clocks
+ * still agree on every window; a test may pass a fixed time per decision instead. Redis
+ * before 5 needs effects replication for TIME in a writing script.
  */
-export function batched(body: string): string {
-  return `
-if redis.replicate_commands then redis.replicate_commands() end
+export function batched(algorithm: number): string {
+  return `${COMMON}
+local alg = ALGORITHMS[${algorithm}]
 local limit = tonumber(ARGV[1])
 local w = tonumber(ARGV[2])
-local countRejected = ARGV[3] == '1'
-local clock
-local function up(x) return math.ceil(x - 1e-6) end
-local function decide(key, cost, now)
-${body}
-end
+local cr = ARGV[3] == '1'
+local blockMs = tonumber(ARGV[4])
+local mult = tonumber(ARGV[5])
+local maxBlock = tonumber(ARGV[6])
 local out = {}
 for i = 1, #KEYS do
-  local now = tonumber(ARGV[2 * i + 3])
-  if not now then
-    if not clock then
-      local t = redis.call('TIME')
-      clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-    end
-    now = clock
-  end
-  out[i] = decide(KEYS[i], tonumber(ARGV[2 * i + 2]), now)
+  local now = timeOr(ARGV[2 * i + 6])
+  out[i] = decideBlocked(alg, KEYS[i], tonumber(ARGV[2 * i + 5]), now, limit, w, cr, false, blockMs, mult, maxBlock)
 end
 return out
 `;
 }
+
+/**
+ * Combined decisions (several limits on one request), a batch of them per run. ARGV[1] is
+ * the time ('' for Redis TIME), ARGV[2] the number of requests; then per request its number
+ * of limits, and per limit the algorithm's number, limit, window, countRejected, blockMs,
+ * blockMultiplier, maxBlockMs and cost. KEYS hold every limit's key in the same order. Each
+ * request is decided in two passes: the first counts nothing it admits; only when every
+ * limit admitted does the second count. Returns per request the list of its decisions.
+ */
+export const COMBINED = `${COMMON}
+local now = timeOr(ARGV[1])
+local requests = tonumber(ARGV[2])
+local a = 3
+local k = 1
+local out = {}
+for q = 1, requests do
+  local n = tonumber(ARGV[a])
+  a = a + 1
+  local specs = {}
+  for j = 1, n do
+    specs[j] = {
+      ALGORITHMS[tonumber(ARGV[a])], KEYS[k], tonumber(ARGV[a + 7]), tonumber(ARGV[a + 1]),
+      tonumber(ARGV[a + 2]), ARGV[a + 3] == '1', tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5]),
+      tonumber(ARGV[a + 6])
+    }
+    a = a + 8
+    k = k + 1
+  end
+  local results = {}
+  local all = true
+  for j = 1, n do
+    local s = specs[j]
+    results[j] = decideBlocked(s[1], s[2], s[3], now, s[4], s[5], s[6], true, s[7], s[8], s[9])
+    if results[j][1] == 0 then all = false end
+  end
+  if all then
+    for j = 1, n do
+      local s = specs[j]
+      results[j] = decideBlocked(s[1], s[2], s[3], now, s[4], s[5], s[6], false, s[7], s[8], s[9])
+    end
+  end
+  out[q] = results
+end
+return out
+`;
+
+/**
+ * Takes back a count (mirrors the refunds in src/rate-limit/*.ts). KEYS[1] is the key;
+ * ARGV: algorithm number, limit, window, cost, stamp, time ('' for Redis TIME).
+ */
+export const REFUND = `
+local key = KEYS[1]
+local alg = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+local w = tonumber(ARGV[3])
+local cost = tonumber(ARGV[4])
+local stamp = tonumber(ARGV[5])
+local now = tonumber(ARGV[6])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+if alg == 1 then
+  local s = redis.call('HMGET', key, 'a', 'b', 'c')
+  local a = tonumber(s[1])
+  if not a then return 0 end
+  local start = stamp - (stamp % w)
+  local field
+  if start == a then field = 'b' elseif start + w == a then field = 'c' else return 0 end
+  local v = tonumber(s[field == 'b' and 2 or 3]) or 0
+  redis.call('HSET', key, field, math.max(0, v - cost))
+elseif alg == 2 then
+  if stamp <= now - w then return 0 end
+  redis.call('LREM', key, cost, string.format('%.17g', stamp))
+elseif alg == 3 then
+  local s = redis.call('HMGET', key, 'a', 'b')
+  local a = tonumber(s[1])
+  local b = tonumber(s[2]) or 0
+  if not a or stamp < a or stamp >= a + w then return 0 end
+  redis.call('HSET', key, 'b', math.max(0, b - cost))
+else
+  local tat = tonumber(redis.call('GET', key))
+  if not tat then return 0 end
+  local amount = math.min(cost * w / limit, stamp - now)
+  if amount <= 0 then return 0 end
+  tat = math.max(now, tat - amount)
+  local ttl = math.ceil(tat - now - 1e-6)
+  if ttl > 0 then
+    redis.call('SET', key, string.format('%.17g', tat), 'PX', ttl)
+  else
+    redis.call('DEL', key)
+  end
+end
+return 1
+`;

@@ -26,7 +26,9 @@ if n > limit then
 end
 local allowed = n + cost <= limit
 local resetMs = 0
-if allowed or countRejected then
+local count = countRejected
+if allowed then count = not dry end
+if count then
   -- In chunks: unpack() of a very large cost would overflow Lua's stack.
   local left = cost
   while left > 0 do
@@ -51,5 +53,7 @@ if not allowed then
   -- The (limit - cost + 1)-th most recent timestamp, counted from the tail.
   retry = tonumber(redis.call('LINDEX', key, limit - cost - n)) + w - now
 end
-return { allowed and 1 or 0, limit - n, resetMs, retry }
+local stamp = 0
+if allowed and count then stamp = now end
+return { allowed and 1 or 0, limit - n, resetMs, retry, string.format('%.17g', stamp) }
 `;

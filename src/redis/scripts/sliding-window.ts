@@ -18,7 +18,9 @@ end
 local elapsed = now - start
 local prevWeighted = c * (w - elapsed)
 local allowed = prevWeighted + (b + cost) * w <= limit * w
-if allowed or countRejected then b = b + cost end
+local count = countRejected
+if allowed then count = not dry end
+if count then b = b + cost end
 local remaining = math.floor((limit * w - prevWeighted - b * w) / w)
 local resetMs = 0
 if b > 0 then resetMs = start + 2 * w - now elseif c > 0 then resetMs = start + w - now end
@@ -45,9 +47,11 @@ if moved then
   else
     redis.call('DEL', key)
   end
-elseif allowed or countRejected then
+elseif count then
   -- Same window: increment in place; the TTL set when the window began still holds.
   redis.call('HINCRBY', key, 'b', cost)
 end
-return { allowed and 1 or 0, remaining, resetMs, retry }
+local stamp = 0
+if allowed and count then stamp = now end
+return { allowed and 1 or 0, remaining, resetMs, retry, string.format('%.17g', stamp) }
 `;

@@ -8,7 +8,9 @@ local tat = tonumber(redis.call('GET', key)) or 0
 if tat < now then tat = now end
 local nextTat = tat + cost * interval
 local allowed = nextTat - w <= now + 1e-6
-if allowed then tat = nextTat
+local stamp = 0
+if allowed then
+  if not dry then tat = nextTat; stamp = tat end
 elseif countRejected then tat = math.min(nextTat, now + 2 * w) end
 local remaining = math.min(limit, math.floor((now + w - tat) / interval + 1e-6))
 local resetMs = up(tat - now)
@@ -19,5 +21,5 @@ else
 end
 local retry = 0
 if not allowed then retry = up(tat + cost * interval - w - now) end
-return { allowed and 1 or 0, remaining, resetMs, retry }
+return { allowed and 1 or 0, remaining, resetMs, retry, string.format('%.17g', stamp) }
 `;
