@@ -2,12 +2,13 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { compileRateLimit, isPromise, rateLimitLogger } from 'bulwark';
 import type { ClientAddressInput, RateLimitMiddlewareOptions, RateLimitOutcome } from 'bulwark';
 import { setNodeHeaders } from '../shared/node-headers.js';
+import { settleWhenClosed } from '../shared/node-settle.js';
 import { rejectExpress } from './reject.js';
 import type { ExpressRejectOptions } from './reject.js';
 
 /** Options for the Express `rateLimit` middleware: the shared options plus `onReject`. */
 export interface ExpressRateLimitOptions
-  extends RateLimitMiddlewareOptions<Request>, ExpressRejectOptions {}
+  extends RateLimitMiddlewareOptions<Request, Response>, ExpressRejectOptions {}
 
 const peer = (req: Request): ClientAddressInput => ({
   remoteAddress: req.socket.remoteAddress,
@@ -40,6 +41,7 @@ export function rateLimit(options: ExpressRateLimitOptions): RequestHandler {
       return;
     }
     setNodeHeaders(res, outcome.headers);
+    if (outcome.settle !== undefined) settleWhenClosed(res, outcome.settle, req, res);
     next();
   };
   return (req, res, next) => {

@@ -14,6 +14,7 @@ import type {
   RateLimitMiddlewareOptions,
   RateLimitOutcome,
 } from 'bulwark';
+import { settleWhenClosed } from '../shared/node-settle.js';
 import { isAnsweredPreflight } from './cors.js';
 import { rejectFastify } from './reject.js';
 import { checkedPlugin, scopeSettings } from './route-settings.js';
@@ -24,7 +25,7 @@ export type FastifyRateLimitRouteOptions = Partial<FastifyRateLimitOptions>;
 
 /** Options for the Fastify `rateLimit` plugin: the shared options plus `onReject` and `global`. */
 export interface FastifyRateLimitOptions
-  extends RateLimitMiddlewareOptions<FastifyRequest>, FastifyRejectOptions {
+  extends RateLimitMiddlewareOptions<FastifyRequest, FastifyReply>, FastifyRejectOptions {
   /**
    * Limit every route of the scope the plugin is registered in, its 404 handler included.
    * With `false`, only routes whose `config.rateLimit` is set are limited. Default: `true`.
@@ -79,6 +80,7 @@ function apply(
     done();
   } else if (outcome.error === undefined) {
     reply.headers(outcome.headers);
+    if (outcome.settle !== undefined) settleWhenClosed(reply.raw, outcome.settle, request, reply);
     done();
   } else {
     // A sent reply ends the request; Fastify must not run the handler, so done is not called.

@@ -1,5 +1,11 @@
 import { applySecurityHeaders, isPromise, mergeVary } from 'bulwark';
-import type { CompiledSecurityHeaders, CorsOutcome, HeaderBag, MaybePromise } from 'bulwark';
+import type {
+  CompiledSecurityHeaders,
+  CorsOutcome,
+  HeaderBag,
+  MaybePromise,
+  RateLimitSettle,
+} from 'bulwark';
 import { editResponseHeaders, fillHeaders, webHeaders, webRequestHeaders } from '../shared/web.js';
 
 /** What the runtime knows about a request that a Fetch `Request` does not carry. */
@@ -36,6 +42,8 @@ export interface FetchAdmitted {
    * replacing one the handler set), the RateLimit fields and the CORS headers (likewise),
    * and the CORS fields merged into the handler's `Vary`. A response with immutable headers
    * (from `fetch()` or `Response.redirect()`) is copied first. Returns the response to send.
+   * Its status is what `skipSuccessfulRequests` / `skipFailedRequests` judge: call it for
+   * every admitted request, an error answer included.
    */
   finish(response: Response): Response;
 }
@@ -63,6 +71,8 @@ export class Pass {
   security: CompiledSecurityHeaders | undefined;
   cors: CorsOutcome | undefined;
   limit: Readonly<Record<string, string>> | undefined;
+  /** The rate limit's take-back, for an admitted request whose count may be returned. */
+  settle: RateLimitSettle | undefined;
   rawBody: Buffer | undefined;
   body: unknown;
   #headers: HeaderBag | undefined;
@@ -103,7 +113,10 @@ function verdictOf(pass: Pass, answer: Response | undefined): FetchVerdict {
     ok: true,
     rawBody: pass.rawBody,
     body: pass.body,
-    finish: (response) => pass.apply(response),
+    finish: (response) => {
+      pass.settle?.(pass.request, response, response.status);
+      return pass.apply(response);
+    },
   };
 }
 

@@ -79,11 +79,14 @@ export function withBulwark<Req extends Request = Request, Rest extends readonly
       clientAddress === undefined ? undefined : { clientAddress: clientAddress(request, ...rest) };
     const verdict = await guard(request, info);
     if (!verdict.ok) return verdict.response;
-    const response = await handler(
-      request,
-      { rawBody: verdict.rawBody, body: verdict.body },
-      ...rest,
-    );
+    let response: Response;
+    try {
+      response = await handler(request, { rawBody: verdict.rawBody, body: verdict.body }, ...rest);
+    } catch (error: unknown) {
+      // The runtime answers a throw with 500: a failed request, for skipFailedRequests.
+      verdict.finish(new Response(null, { status: 500 }));
+      throw error;
+    }
     return verdict.finish(response);
   };
 }

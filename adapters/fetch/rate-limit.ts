@@ -12,7 +12,7 @@ import type { FetchRejectOptions } from './reject.js';
 
 /** Options for the Fetch `rateLimit` guard: the shared options, `onReject` and where the client address comes from. */
 export interface FetchRateLimitOptions
-  extends RateLimitMiddlewareOptions<Request>, FetchRejectOptions {
+  extends RateLimitMiddlewareOptions<Request, Response>, FetchRejectOptions {
   /**
    * The client's address for a request, for the default key (the client IP), when the
    * runtime exposes it through the request rather than beside it. Its answer is used when
@@ -52,7 +52,7 @@ export function rateLimitStep(options: FetchRateLimitOptions): Step {
     return { remoteAddress, headers: pass.requestHeaders() };
   };
   const carrier = (request: Request): object => request;
-  const check = compileRateLimit<Request>(options, peer, carrier);
+  const check = compileRateLimit<Request, Response>(options, peer, carrier);
   const { onReject } = options;
   const logger = rateLimitLogger(options);
   const settle = (
@@ -63,6 +63,7 @@ export function rateLimitStep(options: FetchRateLimitOptions): Step {
     if (outcome.error !== undefined)
       return rejectFetch(outcome.error, pass.request, onReject, logger);
     pass.limit = outcome.headers;
+    pass.settle = outcome.settle;
     return undefined;
   };
   return (pass) => {

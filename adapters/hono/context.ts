@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Context } from 'hono';
 import { editResponseHeaders, webBodyStream } from '../shared/web.js';
@@ -61,4 +62,21 @@ export function editAnswer(
   const edited = editResponseHeaders(current, edit);
   if (edited !== current) c.res = edited;
   return undefined;
+}
+
+/**
+ * Node's response when the app runs on @hono/node-server (`c.env.outgoing`, or nested under
+ * `c.env.server`): the one place that tells a finished answer from a client that hung up.
+ * Undefined elsewhere (Bun, Deno, Workers, `app.request()`).
+ */
+export function nodeOutgoing(c: Context): ServerResponse | undefined {
+  const env: unknown = c.env;
+  if (typeof env !== 'object' || env === null) return undefined;
+  const bindings = env as { outgoing?: unknown; server?: { outgoing?: unknown } };
+  const outgoing = bindings.outgoing ?? bindings.server?.outgoing;
+  if (typeof (outgoing as { once?: unknown } | undefined)?.once !== 'function') return undefined;
+  if (typeof (outgoing as { writableFinished?: unknown }).writableFinished !== 'boolean') {
+    return undefined;
+  }
+  return outgoing as ServerResponse;
 }

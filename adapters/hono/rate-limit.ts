@@ -4,13 +4,13 @@ import type { RateLimitMiddlewareOptions } from 'bulwark';
 import { peerReader } from './client-address.js';
 import type { HonoClientAddress } from './client-address.js';
 import { fillHeaders } from '../shared/web.js';
-import { editAnswer } from './context.js';
+import { editAnswer, nodeOutgoing } from './context.js';
 import { rejectHono } from './reject.js';
 import type { HonoRejectOptions } from './reject.js';
 
 /** Options for the Hono `rateLimit` middleware: the shared options, `clientAddress` and `onReject`. */
 export interface HonoRateLimitOptions
-  extends RateLimitMiddlewareOptions<Context>, HonoRejectOptions {
+  extends RateLimitMiddlewareOptions<Context, Response>, HonoRejectOptions {
   /**
    * The client's address, for runtimes whose `Request` does not carry it: Bun and Deno
    * (`(c) => getConnInfo(c).remote.address`, `getConnInfo` from `hono/bun` or `hono/deno`),
@@ -48,7 +48,17 @@ export function rateLimit(options: HonoRateLimitOptions): MiddlewareHandler {
     // On the context for answers built from it (the nearest limit's fields win, as they are
     // set last), and on a handler's own `new Response(...)` afterwards.
     for (const name in outcome.headers) c.header(name, outcome.headers[name]);
+    const { settle } = outcome;
+    // On Node the response's end is known (finished, or the client hung up: failed);
+    // elsewhere the answer the app returns is the end the rate limit can see.
+    const outgoing = settle === undefined ? undefined : nodeOutgoing(c);
+    if (settle !== undefined && outgoing !== undefined) {
+      outgoing.once('close', () => {
+        settle(c, c.res, outgoing.writableFinished ? c.res.status : undefined);
+      });
+    }
     await next();
+    if (settle !== undefined && outgoing === undefined) settle(c, c.res, c.res.status);
     editAnswer(c, undefined, (headers) => {
       fillHeaders(headers, outcome.headers);
     });

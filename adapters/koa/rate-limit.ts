@@ -2,12 +2,16 @@ import type { Context, Middleware, Next } from 'koa';
 import { compileRateLimit, isPromise, rateLimitLogger } from 'bulwark';
 import type { ClientAddressInput, RateLimitMiddlewareOptions, RateLimitOutcome } from 'bulwark';
 import { setNodeHeaders } from '../shared/node-headers.js';
+import { settleWhenClosed } from '../shared/node-settle.js';
 import { rejectKoa } from './reject.js';
 import type { KoaRejectOptions } from './reject.js';
 
-/** Options for the Koa `rateLimit` middleware: the shared options plus `onReject`. */
+/**
+ * Options for the Koa `rateLimit` middleware: the shared options plus `onReject`.
+ * `requestWasSuccessful` receives the context twice, `(ctx, ctx)`: Koa's one object for both.
+ */
 export interface KoaRateLimitOptions
-  extends RateLimitMiddlewareOptions<Context>, KoaRejectOptions {}
+  extends RateLimitMiddlewareOptions<Context, Context>, KoaRejectOptions {}
 
 const peer = (ctx: Context): ClientAddressInput => ({
   remoteAddress: ctx.req.socket.remoteAddress,
@@ -33,6 +37,7 @@ export function rateLimit(options: KoaRateLimitOptions): Middleware {
     if (outcome === undefined) return next();
     if (outcome.error !== undefined) return rejectKoa(outcome.error, ctx, onReject, logger);
     setNodeHeaders(ctx.res, outcome.headers);
+    if (outcome.settle !== undefined) settleWhenClosed(ctx.res, outcome.settle, ctx, ctx);
     return next();
   };
   // Not an async function: a memory-backed decision is ready now, and the request goes on

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type {
   CorsOptions,
   LoggerLike,
@@ -29,9 +29,10 @@ export type NestCorsOptions = CorsOptions<IncomingMessage>;
 
 /**
  * A rate limit: the limiter (or its options), and how requests are keyed and skipped.
- * `key` and `skip` get the request `@Req()` gives (Express's `req`, Fastify's `request`).
+ * `key` and `skip` get the request `@Req()` gives (Express's `req`, Fastify's `request`);
+ * `requestWasSuccessful` gets it and Node's response (`res.statusCode`).
  */
-export type NestRateLimitOptions = RateLimitMiddlewareOptions<NestRequest>;
+export type NestRateLimitOptions = RateLimitMiddlewareOptions<NestRequest, ServerResponse>;
 
 /** A payload limit: the core's options (`limit`, `inflate`, `parseAs`, `timeoutMs`, `logger`). */
 export type NestPayloadLimitOptions = PayloadLimitOptions;

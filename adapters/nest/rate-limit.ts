@@ -8,6 +8,7 @@ import type {
   RateLimitOutcome,
 } from 'bulwark';
 import type { NestRateLimitOptions } from './options.js';
+import { settleWhenClosed } from '../shared/node-settle.js';
 import { nodeRequest, setHeaders } from './platform.js';
 import type { NestRequest } from './platform.js';
 
@@ -27,11 +28,13 @@ export function compileLimit(options: NestRateLimitOptions): RateLimitCheck<Nest
 /** Applies one outcome: the RateLimit fields on the response, the rejection returned. */
 function settle(
   outcome: RateLimitOutcome | undefined,
+  request: NestRequest,
   res: ServerResponse,
 ): BulwarkError | undefined {
   if (outcome === undefined) return undefined;
   if (outcome.error !== undefined) return outcome.error;
   setHeaders(res, outcome.headers);
+  if (outcome.settle !== undefined) settleWhenClosed(res, outcome.settle, request, res);
   return undefined;
 }
 
@@ -52,11 +55,11 @@ export function applyLimits(
     const result = limit(request);
     if (isPromise(result)) {
       return result.then((outcome) => {
-        const error = settle(outcome, res);
+        const error = settle(outcome, request, res);
         return error ?? applyLimits(limits, request, res, i + 1);
       });
     }
-    const error = settle(result, res);
+    const error = settle(result, request, res);
     if (error !== undefined) return error;
   }
   return undefined;

@@ -7,7 +7,6 @@ import type {
   RateLimitAlgorithm,
   RateLimitDecision,
   RateLimitPolicy,
-  RateLimitStore,
 } from './types.js';
 
 /**

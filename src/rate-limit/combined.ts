@@ -18,11 +18,20 @@ export interface CombinedDecision {
 /** Decides one request against every limit, each under its own key (same order as the limiters). */
 export type CombinedLimit = (keys: readonly string[]) => MaybePromise<CombinedDecision>;
 
+/** One limit of the combined decision: its place in the caller's order and its parts. */
+interface Member {
+  readonly index: number;
+  readonly limiter: RateLimiter;
+  readonly parts: LimiterParts;
+}
+
 /** Limits that share one store able to decide them in one atomic call. */
 interface Group {
   readonly store: RateLimitStore;
-  readonly members: readonly number[];
+  readonly members: Member[];
 }
+
+type Out = (RateLimitDecision | undefined)[];
 
 function partsOf(limiter: RateLimiter, index: number): LimiterParts {
   const p = limiterParts(limiter);
@@ -33,6 +42,9 @@ function partsOf(limiter: RateLimiter, index: number): LimiterParts {
   }
   return p;
 }
+
+/** The key of a member (the caller passes one per limiter, in order). */
+const keyOf = (keys: readonly string[], m: Member): string => keys[m.index] ?? '';
 
 /**
  * Compiles several limits into one decision, the way a login needs "10 a second and 100 a
@@ -45,57 +57,55 @@ function partsOf(limiter: RateLimiter, index: number): LimiterParts {
  * limit. Several limits on one request cost one store call per store, not one per limit.
  */
 export function compileCombinedLimit(limiters: readonly RateLimiter[]): CombinedLimit {
-  const all = limiters.map(partsOf);
-  const names = new Map<RateLimitStore, Set<string>>();
-  all.forEach((p, i) => {
-    const seen = names.get(p.store) ?? new Set<string>();
-    if (seen.has(p.policy.name)) {
+  const members: Member[] = limiters.map((limiter, index) => ({
+    index,
+    limiter,
+    parts: partsOf(limiter, index),
+  }));
+  const groups: Group[] = [];
+  for (const m of members) {
+    const group = groups.find((g) => g.store === m.parts.store);
+    if (group === undefined) {
+      groups.push({ store: m.parts.store, members: [m] });
+      continue;
+    }
+    if (group.members.some((o) => o.parts.policy.name === m.parts.policy.name)) {
       throw new TypeError(
-        `bulwark: rateLimit limiter[${i}]: a second limit named "${p.policy.name}" on the same store would count into the first one's keys; give each limit its own name.`,
+        `bulwark: rateLimit limiter[${m.index}]: a second limit named "${m.parts.policy.name}" on the same store would count into the first one's keys; give each limit its own name.`,
       );
     }
-    seen.add(p.policy.name);
-    names.set(p.store, seen);
-  });
-  const groups: Group[] = [];
-  all.forEach((p, i) => {
-    const group = groups.find((g) => g.store === p.store);
-    if (group === undefined) groups.push({ store: p.store, members: [i] });
-    else (group.members as number[]).push(i);
-  });
+    group.members.push(m);
+  }
 
-  const refundAdmitted = (
-    members: readonly number[],
-    keys: readonly string[],
-    out: (RateLimitDecision | undefined)[],
-  ): void => {
-    for (const i of members) {
-      const d = out[i];
-      if (d?.allowed === true) void limiters[i]!.refund(keys[i]!, d);
+  const refundAdmitted = (list: readonly Member[], keys: readonly string[], out: Out): void => {
+    for (const m of list) {
+      const d = out[m.index];
+      if (d?.allowed === true) void m.limiter.refund(keyOf(keys, m), d);
     }
   };
 
   /** One after another: stops at the first refusal and takes back what the group counted. */
   const oneByOne = (
-    members: readonly number[],
+    list: readonly Member[],
     keys: readonly string[],
-    out: (RateLimitDecision | undefined)[],
+    out: Out,
     from: number,
   ): MaybePromise<boolean> => {
-    for (let m = from; m < members.length; m++) {
-      const i = members[m]!;
-      const d = limiters[i]!.decide(keys[i]!);
+    for (let at = from; at < list.length; at++) {
+      const m = list[at];
+      if (m === undefined) break;
+      const d = m.limiter.decide(keyOf(keys, m));
       if (isPromise(d)) {
         return d.then((late) => {
-          out[i] = late;
-          if (late.allowed) return oneByOne(members, keys, out, m + 1);
-          refundAdmitted(members, keys, out);
+          out[m.index] = late;
+          if (late.allowed) return oneByOne(list, keys, out, at + 1);
+          refundAdmitted(list, keys, out);
           return false;
         });
       }
-      out[i] = d;
+      out[m.index] = d;
       if (!d.allowed) {
-        refundAdmitted(members, keys, out);
+        refundAdmitted(list, keys, out);
         return false;
       }
     }
@@ -105,14 +115,15 @@ export function compileCombinedLimit(limiters: readonly RateLimiter[]): Combined
   const settled = (
     group: Group,
     keys: readonly string[],
-    out: (RateLimitDecision | undefined)[],
+    out: Out,
     decisions: readonly RateLimitDecision[] | undefined,
   ): MaybePromise<boolean> => {
     if (decisions === undefined) return oneByOne(group.members, keys, out, 0);
     let ok = true;
-    group.members.forEach((i, m) => {
-      const d = all[i]!.settle(keys[i]!, decisions[m]!, 1);
-      out[i] = d;
+    group.members.forEach((m, at) => {
+      const d = decisions[at];
+      if (d === undefined) return;
+      out[m.index] = m.parts.settle(keyOf(keys, m), d, 1);
       if (!d.allowed) ok = false;
     });
     return ok;
@@ -121,34 +132,31 @@ export function compileCombinedLimit(limiters: readonly RateLimiter[]): Combined
   const storeFailed = (
     group: Group,
     keys: readonly string[],
-    out: (RateLimitDecision | undefined)[],
+    out: Out,
     error: unknown,
   ): MaybePromise<boolean> => {
     // Each limit's own failure policy answers (fail open, closed, or its fallback limiter).
-    const answers = group.members.map((i) => all[i]!.failed(error, keys[i]!, 1));
+    const answers = group.members.map((m) => m.parts.failed(error, keyOf(keys, m), 1));
     const finish = (ds: readonly RateLimitDecision[]): boolean => {
-      group.members.forEach((i, m) => (out[i] = ds[m]));
+      group.members.forEach((m, at) => (out[m.index] = ds[at]));
       if (ds.every((d) => d.allowed)) return true;
       refundAdmitted(group.members, keys, out);
       return false;
     };
-    if (answers.some(isPromise)) return Promise.all(answers).then(finish);
-    return finish(answers as RateLimitDecision[]);
+    if (!answers.some(isPromise)) return finish(answers as RateLimitDecision[]);
+    return Promise.all(answers.map((a) => Promise.resolve(a))).then(finish);
   };
 
-  const decideGroup = (
-    group: Group,
-    keys: readonly string[],
-    out: (RateLimitDecision | undefined)[],
-  ): MaybePromise<boolean> => {
-    const { store, members } = group;
-    if (members.length === 1 || store.consumeAll === undefined) {
-      return oneByOne(members, keys, out, 0);
+  const decideGroup = (group: Group, keys: readonly string[], out: Out): MaybePromise<boolean> => {
+    const { store, members: list } = group;
+    const first = list[0];
+    if (first === undefined || list.length === 1 || store.consumeAll === undefined) {
+      return oneByOne(list, keys, out, 0);
     }
     let result: ReturnType<NonNullable<RateLimitStore['consumeAll']>>;
     try {
-      const calls = members.map((i) => ({ policy: all[i]!.policy, key: keys[i]!, cost: 1 }));
-      result = store.consumeAll(calls, all[members[0]!]!.clock());
+      const calls = list.map((m) => ({ policy: m.parts.policy, key: keyOf(keys, m), cost: 1 }));
+      result = store.consumeAll(calls, first.parts.clock());
     } catch (error: unknown) {
       return storeFailed(group, keys, out, error);
     }
@@ -159,25 +167,20 @@ export function compileCombinedLimit(limiters: readonly RateLimiter[]): Combined
     );
   };
 
-  const refuse = (
-    upTo: number,
-    keys: readonly string[],
-    out: (RateLimitDecision | undefined)[],
-  ): CombinedDecision => {
-    for (let g = 0; g < upTo; g++) refundAdmitted(groups[g]!.members, keys, out);
+  const refuse = (upTo: number, keys: readonly string[], out: Out): CombinedDecision => {
+    groups.slice(0, upTo).forEach((g) => {
+      refundAdmitted(g.members, keys, out);
+    });
     return { allowed: false, decisions: out };
   };
 
-  const run = (
-    g: number,
-    keys: readonly string[],
-    out: (RateLimitDecision | undefined)[],
-  ): MaybePromise<CombinedDecision> => {
-    for (; g < groups.length; g++) {
-      const ok = decideGroup(groups[g]!, keys, out);
+  const run = (from: number, keys: readonly string[], out: Out): MaybePromise<CombinedDecision> => {
+    for (let g = from; g < groups.length; g++) {
+      const group = groups[g];
+      if (group === undefined) break;
+      const ok = decideGroup(group, keys, out);
       if (isPromise(ok)) {
-        const at = g;
-        return ok.then((yes) => (yes ? run(at + 1, keys, out) : refuse(at, keys, out)));
+        return ok.then((yes) => (yes ? run(g + 1, keys, out) : refuse(g, keys, out)));
       }
       if (!ok) return refuse(g, keys, out);
     }
@@ -185,12 +188,12 @@ export function compileCombinedLimit(limiters: readonly RateLimiter[]): Combined
   };
 
   return (keys) => {
-    const out = new Array<RateLimitDecision | undefined>(all.length);
+    const out: Out = new Array<RateLimitDecision | undefined>(members.length);
     // A key this process knows to be refused is refused before any store is asked.
-    for (let i = 0; i < all.length; i++) {
-      const hit = all[i]!.cached(keys[i]!, 1);
+    for (const m of members) {
+      const hit = m.parts.cached(keyOf(keys, m), 1);
       if (hit !== undefined) {
-        out[i] = hit;
+        out[m.index] = hit;
         return { allowed: false, decisions: out };
       }
     }

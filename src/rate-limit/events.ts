@@ -21,8 +21,8 @@ export interface DecisionReporter {
  */
 export function compileReporter(
   limiter: string,
-  onDecision: ((event: RateLimitEvent) => void) | undefined,
-  onLimitReached: ((event: RateLimitEvent) => void) | undefined,
+  onDecision: ((event: RateLimitEvent) => unknown) | undefined,
+  onLimitReached: ((event: RateLimitEvent) => unknown) | undefined,
   logger: LoggerLike,
   clock: () => number,
 ): DecisionReporter | undefined {
@@ -36,9 +36,10 @@ export function compileReporter(
       `rate limiter "${limiter}": an onDecision or onLimitReached listener failed (${reason}); the request went on. Catch errors inside the listener.`,
     );
   };
-  const call = (listener: (event: RateLimitEvent) => void, event: RateLimitEvent): void => {
+  // Typed as returning anything: an async listener returns a promise, watched for rejection.
+  const call = (listener: (event: RateLimitEvent) => unknown, event: RateLimitEvent): void => {
     try {
-      const result: unknown = listener(event);
+      const result = listener(event);
       if (typeof (result as { then?: unknown } | undefined)?.then === 'function') {
         (result as Promise<unknown>).then(undefined, failed);
       }

@@ -103,7 +103,8 @@ export function compileCombinedRateLimitHeaders(
   );
   const policies = limits
     .map((l, i) => {
-      const probe = builders[i]!({
+      const build = builders[i];
+      const probe = build?.({
         allowed: true,
         limit: l.limit,
         remaining: l.limit,
@@ -112,26 +113,28 @@ export function compileCombinedRateLimitHeaders(
         storeUnavailable: false,
         stamp: 0,
       });
-      return probe['RateLimit-Policy'];
+      return probe?.['RateLimit-Policy'];
     })
     .filter((p): p is string => p !== undefined)
     .join(', ');
   return (decisions) => {
     let closest = -1;
+    let best: RateLimitDecision | undefined;
     for (let i = 0; i < decisions.length; i++) {
       const d = decisions[i];
       if (d === undefined) continue;
-      const best = closest === -1 ? undefined : decisions[closest];
       if (
         best === undefined ||
         (!d.allowed && best.allowed) ||
         (d.allowed === best.allowed && d.remaining < best.remaining)
       ) {
         closest = i;
+        best = d;
       }
     }
-    if (closest === -1) return {};
-    const h = builders[closest]!(decisions[closest]!);
+    const build = builders[closest];
+    if (best === undefined || build === undefined) return {};
+    const h = build(best);
     if (h['RateLimit-Policy'] !== undefined) h['RateLimit-Policy'] = policies;
     return h;
   };

@@ -48,4 +48,10 @@ export { clientAddressUnavailable, rateLimitError, TOO_MANY_REQUESTS } from './r
 export { MISSION_CONTROL_RATE_LIMITS } from './presets.js';
 export type { RateLimitPreset } from './presets.js';
 export { compileRateLimit, rateLimitLogger } from './middleware.js';
-export type { RateLimitCheck, RateLimitMiddlewareOptions, RateLimitOutcome } from './middleware.js';
+export type {
+  RateLimitCheck,
+  RateLimitEntry,
+  RateLimitMiddlewareOptions,
+  RateLimitOutcome,
+  RateLimitSettle,
+} from './middleware.js';

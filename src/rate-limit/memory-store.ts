@@ -70,34 +70,29 @@ export class MemoryStore implements RateLimitStore {
   }
 
   consumeAll(calls: readonly RateLimitCall[], now: number): RateLimitDecision[] {
-    const entries: Entry[] = [];
-    const algorithms: Algorithm[] = [];
+    const steps: { call: RateLimitCall; e: Entry; algorithm: Algorithm }[] = [];
     for (const call of calls) {
-      entries.push(this.#entry(call.policy, call.key, now));
-      algorithms.push(this.#lastAlgorithm);
+      const e = this.#entry(call.policy, call.key, now);
+      steps.push({ call, e, algorithm: this.#lastAlgorithm });
     }
     // Synchronous, so nothing runs between the two passes: the first decides without
     // counting what it admits, the second counts only when everything was admitted.
-    const out: RateLimitDecision[] = [];
-    let all = true;
-    calls.forEach((call, i) => {
-      const d = decideWithBlock(algorithms[i]!, entries[i]!, call.policy, call.cost, now, true);
-      if (!d.allowed) all = false;
-      out.push(d);
-    });
-    if (all) {
-      calls.forEach((call, i) => {
-        out[i] = decideWithBlock(algorithms[i]!, entries[i]!, call.policy, call.cost, now, false);
-      });
+    let out = steps.map(({ call, e, algorithm }) =>
+      decideWithBlock(algorithm, e, call.policy, call.cost, now, true),
+    );
+    if (out.every((d) => d.allowed)) {
+      out = steps.map(({ call, e, algorithm }) =>
+        decideWithBlock(algorithm, e, call.policy, call.cost, now, false),
+      );
     }
-    const last = entries[entries.length - 1];
-    if (last !== undefined) this.#reclaim(last, now);
+    const last = steps[steps.length - 1];
+    if (last !== undefined) this.#reclaim(last.e, now);
     return out;
   }
 
   refund(policy: RateLimitPolicy, key: string, cost: number, stamp: number, now: number): void {
     const e = this.#tables.get(policy.name)?.get(key);
-    if (e === undefined || e.algorithm !== policy.algorithm || e.expiresAt <= now) return;
+    if (e?.algorithm !== policy.algorithm || e.expiresAt <= now) return;
     REFUNDS[policy.algorithm](e, policy, cost, stamp, now);
   }
 

@@ -158,7 +158,7 @@ export function rateLimitLogger(options: RateLimitMiddlewareOptions<never, never
   let first: unknown = options.limiter;
   if (Array.isArray(first)) first = first[0];
   if (typeof first === 'object' && first !== null && 'limiter' in first) {
-    first = (first as { limiter: unknown }).limiter;
+    first = first.limiter;
   }
   if (typeof first !== 'object' || first === null) return console;
   return (first as { logger?: LoggerLike }).logger ?? console;
@@ -174,7 +174,7 @@ interface Limit<Req> {
 const MISSING_LIMITER =
   'bulwark: rateLimit: the limiter is missing; write rateLimit({ limiter: { limit: 20, windowMs: 60_000 } }).';
 
-function compileLimits<Req>(spec: RateLimitMiddlewareOptions<Req, unknown>['limiter']): Limit<Req>[] {
+function compileLimits<Req>(spec: RateLimitMiddlewareOptions<Req>['limiter']): Limit<Req>[] {
   const list: readonly LimiterSpec<Req>[] = Array.isArray(spec)
     ? (spec as readonly LimiterSpec<Req>[])
     : [spec as LimiterSpec<Req>];
@@ -231,6 +231,8 @@ export function compileRateLimit<Req, Res = unknown>(
     throw new TypeError(MISSING_LIMITER);
   }
   const limits = compileLimits(options.limiter);
+  const head = limits[0];
+  if (head === undefined) throw new TypeError(MISSING_LIMITER);
   const { key, skip } = options;
   if (key !== undefined && typeof key !== 'function') {
     throw new TypeError('bulwark: rateLimit key: not a function; write key: (req) => string.');
@@ -238,7 +240,7 @@ export function compileRateLimit<Req, Res = unknown>(
   if (skip !== undefined && typeof skip !== 'function') {
     throw new TypeError('bulwark: rateLimit skip: not a function; write skip: (req) => boolean.');
   }
-  const settleFor = compileSettle(options, limits);
+  const settleFor = compileSettle(options, limits, head);
   const deny = compileIpList('denyList', options.denyList);
   const allow = compileIpList('allowList', options.allowList);
   const clientIp = compileClientIp({
@@ -246,7 +248,7 @@ export function compileRateLimit<Req, Res = unknown>(
     ...(options.ipv6Subnet === undefined ? {} : { ipv6Subnet: options.ipv6Subnet }),
     ...(options.proxyHeader === undefined ? {} : { proxyHeader: options.proxyHeader }),
   });
-  const first = limits[0]!.limiter;
+  const first = head.limiter;
   const logger = options.logger ?? first.logger;
   const noProxies = (options.trustedProxies ?? []).length === 0;
   // Without trusted proxies, a request from a private address carrying X-Forwarded-For is
@@ -266,7 +268,7 @@ export function compileRateLimit<Req, Res = unknown>(
     reportMisuse(logger, 'misuse.client_address', 'rateLimit', NO_ADDRESS);
     return { headers: {}, error: clientAddressUnavailable(), settle: undefined };
   };
-  const single = limits.length === 1 && limits[0]!.key === undefined && limits[0]!.subnet === undefined;
+  const single = limits.length === 1 && head.key === undefined && head.subnet === undefined;
   const format = options.headers ?? 'ietf';
   const legacy = options.legacyHeaders ?? false;
 
@@ -306,19 +308,22 @@ export function compileRateLimit<Req, Res = unknown>(
         }
       }
     }
-    let pending = false;
-    const keys = limits.map((l) => {
+    const keys = limits.map((l): MaybePromise<string> => {
       const own = l.key ?? key;
-      if (own !== undefined) {
-        const k = own(request);
-        if (isPromise(k)) pending = true;
-        return k;
-      }
+      if (own !== undefined) return own(request);
       if (ip === undefined) return input?.remoteAddress ?? UNKNOWN_CLIENT;
       return addressKey(ip, l.subnet ?? subnet);
     });
-    if (!pending) return decideOnce(request, keys as string[]);
-    return Promise.all(keys).then((resolved) => decideOnce(request, resolved));
+    const ready: string[] = [];
+    for (const k of keys) {
+      if (isPromise(k)) {
+        return Promise.all(keys.map((each) => Promise.resolve(each))).then((resolved) =>
+          decideOnce(request, resolved),
+        );
+      }
+      ready.push(k);
+    }
+    return decideOnce(request, ready);
   };
   if (skip === undefined) return decideFor;
   return (request) => {
@@ -334,6 +339,7 @@ type SettleFactory = (keys: readonly string[], decisions: readonly (RateLimitDec
 function compileSettle<Req, Res>(
   options: RateLimitMiddlewareOptions<Req, Res>,
   limits: readonly Limit<Req>[],
+  head: Limit<Req>,
 ): SettleFactory {
   const successful = options.skipSuccessfulRequests ?? false;
   const failed = options.skipFailedRequests ?? false;
@@ -366,7 +372,7 @@ function compileSettle<Req, Res>(
       );
     }
   });
-  const logger = options.logger ?? limits[0]!.limiter.logger;
+  const logger = options.logger ?? head.limiter.logger;
   return (keys, decisions) => {
     let done = false;
     return (request, response, status) => {
@@ -377,7 +383,7 @@ function compileSettle<Req, Res>(
         if (judge === undefined) success = status < 400;
         else {
           try {
-            success = judge(request as Req, response as Res) === true;
+            success = judge(request as Req, response as Res);
           } catch (error: unknown) {
             const reason = error instanceof Error ? error.message : String(error);
             reportMisuse(
@@ -391,8 +397,9 @@ function compileSettle<Req, Res>(
         }
       }
       if (success ? !successful : !failed) return;
-      decisions.forEach((d, i) => {
-        if (d?.allowed === true) void limits[i]!.limiter.refund(keys[i]!, d);
+      limits.forEach((l, i) => {
+        const d = decisions[i];
+        if (d?.allowed === true) void l.limiter.refund(keys[i] ?? '', d);
       });
     };
   };
@@ -426,7 +433,7 @@ function singleDecision<Req>(
     return o;
   };
   return (request, keys) => {
-    const k = keys[0]!;
+    const k = keys[0] ?? '';
     if (carrier === undefined) {
       const d = limiter.decide(k);
       return isPromise(d) ? d.then((late) => outcome(k, late)) : outcome(k, d);
@@ -457,9 +464,14 @@ function combinedDecision<Req>(
   const id = {};
   const outcome = (keys: readonly string[], c: CombinedDecision): RateLimitOutcome => {
     const headers = headersFor(c.decisions);
-    if (c.allowed) return { headers, error: undefined, settle: settleFor(keys, c.decisions) };
-    const refused = c.decisions.find((d) => d !== undefined && !d.allowed)!;
-    return { headers, error: rateLimitError(refused, headers), settle: undefined };
+    if (!c.allowed) {
+      for (const d of c.decisions) {
+        if (d !== undefined && !d.allowed) {
+          return { headers, error: rateLimitError(d, headers), settle: undefined };
+        }
+      }
+    }
+    return { headers, error: undefined, settle: settleFor(keys, c.decisions) };
   };
   return (request, keys) => {
     const on = carrier?.(request);
