@@ -34,6 +34,12 @@ export interface RateLimitEntry<Req> {
   readonly key?: (request: Req) => string | Promise<string>;
   /** For an IP key: the IPv6 prefix length this limit groups clients by. Default: the middleware's `ipv6Subnet`. */
   readonly ipv6Subnet?: number;
+  /**
+   * Forget this limit's key when a response is successful (see `requestWasSuccessful`):
+   * consecutive failures, the login recipe's "5 wrong passwords in a row for this user from
+   * this IP", wiped by a correct one. Default: `false`.
+   */
+  readonly resetOnSuccess?: boolean;
 }
 
 /** The options every framework's `rateLimit()` shares; `Req` is the framework's request. */
@@ -169,6 +175,7 @@ interface Limit<Req> {
   readonly limiter: RateLimiter;
   readonly key: ((request: Req) => string | Promise<string>) | undefined;
   readonly subnet: number | undefined;
+  readonly resetOnSuccess: boolean;
 }
 
 const MISSING_LIMITER =
@@ -206,7 +213,13 @@ function compileLimits<Req>(spec: RateLimitMiddlewareOptions<Req>['limiter']): L
       entry.ipv6Subnet === undefined
         ? undefined
         : checkIpv6Subnet(entry.ipv6Subnet, `rateLimit limiter[${i}] ipv6Subnet`);
-    return { limiter, key: entry.key, subnet };
+    const resetOnSuccess = entry.resetOnSuccess ?? false;
+    if (typeof resetOnSuccess !== 'boolean') {
+      throw new TypeError(
+        `bulwark: rateLimit limiter[${i}] resetOnSuccess: not a boolean; write true or false.`,
+      );
+    }
+    return { limiter, key: entry.key, subnet, resetOnSuccess };
   });
 }
 
@@ -357,16 +370,17 @@ function compileSettle<Req, Res>(
       'bulwark: rateLimit requestWasSuccessful: not a function; write requestWasSuccessful: (req, res) => res.statusCode < 400.',
     );
   }
-  if (!successful && !failed) {
+  const resets = limits.some((l) => l.resetOnSuccess);
+  if (!successful && !failed && !resets) {
     if (judge !== undefined) {
       throw new TypeError(
-        'bulwark: rateLimit requestWasSuccessful: has no effect without skipSuccessfulRequests or skipFailedRequests; add skipSuccessfulRequests: true (count only failures) or remove it.',
+        'bulwark: rateLimit requestWasSuccessful: has no effect without skipSuccessfulRequests, skipFailedRequests or a limit with resetOnSuccess; add skipSuccessfulRequests: true (count only failures) or remove it.',
       );
     }
     return () => undefined;
   }
   limits.forEach(({ limiter }, i) => {
-    if (limiterParts(limiter)?.store.refund === undefined) {
+    if ((successful || failed) && limiterParts(limiter)?.store.refund === undefined) {
       throw new TypeError(
         `bulwark: rateLimit ${successful ? 'skipSuccessfulRequests' : 'skipFailedRequests'}: the store of limiter${limits.length > 1 ? `[${i}]` : ''} "${limiter.name}" cannot take a count back; use MemoryStore or RedisStore, or add refund() to your store.`,
       );
@@ -396,10 +410,13 @@ function compileSettle<Req, Res>(
           }
         }
       }
-      if (success ? !successful : !failed) return;
       limits.forEach((l, i) => {
         const d = decisions[i];
-        if (d?.allowed === true) void l.limiter.refund(keys[i] ?? '', d);
+        const k = keys[i] ?? '';
+        if (success && l.resetOnSuccess) void l.limiter.reset(k).catch(() => undefined);
+        else if (d?.allowed === true && (success ? successful : failed)) {
+          void l.limiter.refund(k, d);
+        }
       });
     };
   };
