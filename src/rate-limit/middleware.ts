@@ -285,15 +285,23 @@ export function compileRateLimit<Req, Res = unknown>(
   const format = options.headers ?? 'ietf';
   const legacy = options.legacyHeaders ?? false;
 
-  const decideOnce = single
-    ? singleDecision(first, format, legacy, settleFor, carrier)
-    : combinedDecision(limits, format, legacy, settleFor, carrier);
+  const once = single ? singleDecision(first, format, legacy, settleFor, carrier) : undefined;
+  const decideOnce: DecideOnce<Req> =
+    once === undefined
+      ? combinedDecision(limits, format, legacy, settleFor, carrier)
+      : (request, keys) => once(request, keys[0] ?? '');
 
   // The common case (client IP, nothing skipped, no lists): no promise at all on a memory store.
-  if (skip === undefined && key === undefined && deny === undefined && allow === undefined && single) {
+  if (
+    skip === undefined &&
+    key === undefined &&
+    deny === undefined &&
+    allow === undefined &&
+    once !== undefined
+  ) {
     return (request) => {
       const ip = ipOf(request);
-      return ip === undefined ? noAddress() : decideOnce(request, [ip]);
+      return ip === undefined ? noAddress() : once(request, ip);
     };
   }
   const subnet = checkIpv6Subnet(options.ipv6Subnet ?? 64);
@@ -431,7 +439,7 @@ function singleDecision<Req>(
   legacy: boolean,
   settleFor: SettleFactory,
   carrier: ((request: Req) => object) | undefined,
-): DecideOnce<Req> {
+): (request: Req, key: string) => MaybePromise<RateLimitOutcome> {
   const headersFor = compileRateLimitHeaders({
     name: limiter.name,
     windowMs: limiter.windowMs,
@@ -449,8 +457,7 @@ function singleDecision<Req>(
     counted.set(on, { id, key: k, outcome: o, next: counted.get(on) });
     return o;
   };
-  return (request, keys) => {
-    const k = keys[0] ?? '';
+  return (request, k) => {
     if (carrier === undefined) {
       const d = limiter.decide(k);
       return isPromise(d) ? d.then((late) => outcome(k, late)) : outcome(k, d);
