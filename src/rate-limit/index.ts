@@ -51,6 +51,7 @@ export { compileRateLimit, rateLimitLogger } from './middleware.js';
 export type {
   RateLimitCheck,
   RateLimitEntry,
+  RateLimitKey,
   RateLimitMiddlewareOptions,
   RateLimitOutcome,
   RateLimitSettle,

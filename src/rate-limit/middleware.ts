@@ -23,6 +23,12 @@ import { reportMisuse } from '../log/misuse.js';
 import type { RateLimitDecision, RateLimiter, RateLimiterOptions } from './types.js';
 
 /**
+ * A rate limit's key function: the request, and (read only when the function declares it)
+ * the client IP the default key would be.
+ */
+export type RateLimitKey<Req> = (request: Req, clientIp: string) => string | Promise<string>;
+
+/**
  * One limit of several on a request: a limiter (or its options), optionally under its own
  * key. `{ limiter, ipv6Subnet: 48 }` keys the limit by the client IP grouped by /48 (a whole
  * site) beside the default /64; `{ limiter, key: (req) => req.body.username }` by user.
@@ -30,8 +36,13 @@ import type { RateLimitDecision, RateLimiter, RateLimiterOptions } from './types
 export interface RateLimitEntry<Req> {
   /** The limiter, or the options to create one. Required. */
   readonly limiter: RateLimiter | RateLimiterOptions;
-  /** This limit's key. Default: the middleware's `key`, else the client IP. */
-  readonly key?: (request: Req) => string | Promise<string>;
+  /**
+   * This limit's key. A function that declares a second parameter receives the client IP
+   * as this limit would key it (trusted proxies applied, IPv6 grouped by its `ipv6Subnet`),
+   * for keys such as `(req, ip) => \`${req.body.username}:${ip}\``. Default: the
+   * middleware's `key`, else the client IP.
+   */
+  readonly key?: RateLimitKey<Req>;
   /** For an IP key: the IPv6 prefix length this limit groups clients by. Default: the middleware's `ipv6Subnet`. */
   readonly ipv6Subnet?: number;
   /**
@@ -56,10 +67,11 @@ export interface RateLimitMiddlewareOptions<Req, Res = unknown> {
     | readonly (RateLimiter | RateLimiterOptions | RateLimitEntry<Req>)[];
   /**
    * The key a request is counted under, such as a token prefix or an organization id.
-   * Default: the client IP from `resolveClientIp` with `trustedProxies`, `ipv6Subnet`
-   * and `proxyHeader`.
+   * A function that declares a second parameter receives the client IP as the default key
+   * would be (trusted proxies applied, IPv6 grouped). Default: the client IP from
+   * `resolveClientIp` with `trustedProxies`, `ipv6Subnet` and `proxyHeader`.
    */
-  readonly key?: (request: Req) => string | Promise<string>;
+  readonly key?: RateLimitKey<Req>;
   /** Requests for which this returns true are not counted (health checks, allow-lists). Default: none skipped. */
   readonly skip?: (request: Req) => boolean | Promise<boolean>;
   /** The standard rate-limit fields to send, or `false` for none. Default: `'ietf'`. */
@@ -173,7 +185,7 @@ export function rateLimitLogger(options: RateLimitMiddlewareOptions<never, never
 /** One limit of the middleware, compiled. */
 interface Limit<Req> {
   readonly limiter: RateLimiter;
-  readonly key: ((request: Req) => string | Promise<string>) | undefined;
+  readonly key: RateLimitKey<Req> | undefined;
   readonly subnet: number | undefined;
   readonly resetOnSuccess: boolean;
 }
@@ -309,8 +321,14 @@ export function compileRateLimit<Req, Res = unknown>(
     ...(options.trustedProxies === undefined ? {} : { trustedProxies: options.trustedProxies }),
     ...(options.proxyHeader === undefined ? {} : { proxyHeader: options.proxyHeader }),
   });
-  const needsAddress =
-    deny !== undefined || allow !== undefined || limits.some((l) => (l.key ?? key) === undefined);
+  // Which limits key by the client IP: no key function, or one that asks for the IP (a
+  // second parameter, read once here from the function's arity).
+  const byIp = limits.map((l) => {
+    const own = l.key ?? key;
+    return own === undefined || own.length >= 2;
+  });
+  const anyByIp = byIp.includes(true);
+  const needsAddress = deny !== undefined || allow !== undefined || anyByIp;
   const denied: RateLimitOutcome = { headers: {}, error: clientDenied(), settle: undefined };
 
   const decideFor = (request: Req): MaybePromise<RateLimitOutcome | undefined> => {
@@ -319,7 +337,7 @@ export function compileRateLimit<Req, Res = unknown>(
     if (needsAddress) {
       input = inputOf(request);
       if (input === undefined) {
-        if (limits.some((l) => (l.key ?? key) === undefined)) return noAddress();
+        if (anyByIp) return noAddress();
       } else {
         ip = address(input);
         if (ip !== undefined) {
@@ -329,11 +347,16 @@ export function compileRateLimit<Req, Res = unknown>(
         }
       }
     }
-    const keys = limits.map((l): MaybePromise<string> => {
+    const keys = limits.map((l, i): MaybePromise<string> => {
       const own = l.key ?? key;
-      if (own !== undefined) return own(request);
-      if (ip === undefined) return input?.remoteAddress ?? UNKNOWN_CLIENT;
-      return addressKey(ip, l.subnet ?? subnet);
+      let clientIp = '';
+      if (byIp[i] === true) {
+        clientIp =
+          ip === undefined
+            ? (input?.remoteAddress ?? UNKNOWN_CLIENT)
+            : addressKey(ip, l.subnet ?? subnet);
+      }
+      return own === undefined ? clientIp : own(request, clientIp);
     });
     const ready: string[] = [];
     for (const k of keys) {
