@@ -119,12 +119,11 @@ export function compileCombinedLimit(limiters: readonly RateLimiter[]): Combined
     decisions: readonly RateLimitDecision[] | undefined,
   ): MaybePromise<boolean> => {
     if (decisions === undefined) return oneByOne(group.members, keys, out, 0);
-    let ok = true;
+    const ok = decisions.every((d) => d.allowed);
     group.members.forEach((m, at) => {
       const d = decisions[at];
-      if (d === undefined) return;
-      out[m.index] = m.parts.settle(keyOf(keys, m), d, 1);
-      if (!d.allowed) ok = false;
+      // A limit that would have admitted what another refused counted nothing: no event.
+      if (d !== undefined) out[m.index] = m.parts.settle(keyOf(keys, m), d, 1, !ok && d.allowed);
     });
     return ok;
   };

@@ -51,8 +51,12 @@ export interface LimiterParts {
   readonly clock: () => number;
   /** The refusal the block cache holds for `key`, or undefined to ask the store. */
   cached(key: string, cost: number): RateLimitDecision | undefined;
-  /** Records a decision the store made for `key` (block cache, recovery, events). */
-  settle(key: string, d: RateLimitDecision, cost: number): RateLimitDecision;
+  /**
+   * Records a decision the store made for `key` (block cache, recovery, events). `quiet`: a
+   * limit that would have admitted a request another limit refused; nothing was counted, so
+   * no event reports it.
+   */
+  settle(key: string, d: RateLimitDecision, cost: number, quiet?: boolean): RateLimitDecision;
   /** The failure policy's decision when the store failed. */
   failed(error: unknown, key: string, cost: number): MaybePromise<RateLimitDecision>;
 }
@@ -95,23 +99,30 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const pending = new Map<string, number>();
   let flushing = false;
 
-  const settle = (key: string, d: RateLimitDecision, cost: number): RateLimitDecision => {
+  const settle = (
+    key: string,
+    d: RateLimitDecision,
+    cost: number,
+    quiet = false,
+  ): RateLimitDecision => {
     if (failures.down) failures.succeeded();
     if (cache !== undefined) cache.record(key, d, cost, clock());
+    if (reporter !== undefined && !quiet) reporter.report(key, d, false);
+    return d;
+  };
+  // Decisions the fallback limiter counted: their refund belongs to the fallback's store, not
+  // to this one (which may be back by then, holding other requests' counts in that window).
+  const fallback = typeof o.onStoreError === 'object' ? o.onStoreError.fallback : undefined;
+  const byFallback = fallback === undefined ? undefined : new WeakSet<RateLimitDecision>();
+  const answered = (key: string, d: RateLimitDecision): RateLimitDecision => {
+    if (byFallback !== undefined && d.stamp !== 0) byFallback.add(d);
     if (reporter !== undefined) reporter.report(key, d, false);
     return d;
   };
   const failed = (error: unknown, key: string, cost: number): MaybePromise<RateLimitDecision> => {
     const d = failures.failed(error, key, cost);
-    if (reporter === undefined) return d;
-    if (!isPromise(d)) {
-      reporter.report(key, d, false);
-      return d;
-    }
-    return d.then((late) => {
-      reporter.report(key, late, false);
-      return late;
-    });
+    if (reporter === undefined && byFallback === undefined) return d;
+    return isPromise(d) ? d.then((late) => answered(key, late)) : answered(key, d);
   };
   const flush = (): void => {
     flushing = false;
@@ -188,10 +199,16 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       return Promise.resolve(decide(key, cost));
     },
     async refund(key: string, d: RateLimitDecision, cost = 1): Promise<void> {
+      if (fallback !== undefined && byFallback?.has(d) === true) {
+        return fallback.refund(key, d, cost);
+      }
       if (d.stamp === 0 || d.storeUnavailable || store.refund === undefined) return;
       checkCost(cost, limit);
       try {
         await store.refund(policy, key, cost, d.stamp, clock());
+        // A refusal this process cached for the key may no longer hold once the count is
+        // back (a block, if any, is still in the store and refuses again on the next ask).
+        cache?.forget(key);
       } catch (error: unknown) {
         // A refund that cannot be made leaves the request counted: the safe direction.
         if (refundFailed) return;

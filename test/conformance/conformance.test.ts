@@ -1,5 +1,6 @@
 import { asProtect } from './protect.js';
 import { runConformance } from './runner.js';
+import { abuseAtStartup, abuseScenarios, untimedAbuseScenarios } from './scenarios/abuse.js';
 import { corsAtStartup, corsScenarios } from './scenarios/cors.js';
 import { misuseAtStartup, misuseScenarios } from './scenarios/misuse.js';
 import { protectAtStartup } from './scenarios/protect.js';
@@ -14,6 +15,7 @@ runConformance('webhooks', webhookScenarios);
 runConformance('webhook providers', webhookProviderScenarios);
 runConformance('rate limiting', rateLimitScenarios);
 runConformance('cors', corsScenarios, corsAtStartup);
+runConformance('abuse protection', abuseScenarios, abuseAtStartup);
 // Wired the way a new user wires it: refused at startup, or refused and logged once.
 runConformance('misuse', misuseScenarios, misuseAtStartup);
 // protect() in place of the separate middlewares wherever they are mounted in its order:
@@ -25,6 +27,7 @@ runConformance(
     ...rateLimitScenarios,
     ...corsScenarios,
     ...misuseScenarios,
+    ...untimedAbuseScenarios,
   ]),
-  [...asProtect([...corsAtStartup, ...misuseAtStartup]), ...protectAtStartup],
+  [...asProtect([...corsAtStartup, ...misuseAtStartup, ...abuseAtStartup]), ...protectAtStartup],
 );

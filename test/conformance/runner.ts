@@ -1,8 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetMisuseReports } from '../../src/log/misuse.js';
 import { http } from '../helpers/http.js';
 import type { HttpResponse } from '../helpers/http.js';
 import { rawRequest } from '../helpers/raw-http.js';
+import { hangUp } from './hang-up.js';
 import { startExpress, startFastify, startHono, startKoa, startNest } from './apps/index.js';
 import express4 from 'express4';
 import koa2 from 'koa2';
@@ -54,6 +56,7 @@ interface Sent extends HttpResponse {
 }
 
 async function send(url: string, request: ScenarioRequest): Promise<Sent> {
+  if (request.abortAfterMs !== undefined) return hangUp(url, request, request.abortAfterMs);
   if (request.raw !== undefined) {
     const head = [
       `${request.method} ${request.path} HTTP/1.1`,
@@ -118,6 +121,7 @@ export function runConformance(
             first.status,
           );
         }
+        if (scenario.waitMs !== undefined) await sleep(scenario.waitMs);
         for (let i = 0; i < (scenario.repeat ?? 1); i++) {
           const res = await send(app.url, scenario.request);
           expect(res.status, `status for ${scenario.request.method} ${scenario.request.path}`).toBe(
@@ -125,7 +129,8 @@ export function runConformance(
           );
           for (const [name, value] of Object.entries(expected.headers ?? {})) {
             const got = res.headers[name.toLowerCase()];
-            expect(got ?? null, `header ${name}`).toEqual(value);
+            if (value instanceof RegExp) expect(got, `header ${name}`).toMatch(value);
+            else expect(got ?? null, `header ${name}`).toEqual(value);
           }
           if (expected.json !== undefined) expect(JSON.parse(res.text)).toEqual(expected.json);
           if (expected.text !== undefined) expect(res.text).toBe(expected.text);

@@ -123,10 +123,31 @@ export interface ScopeSpec {
   readonly routesFirst?: boolean;
 }
 
+/**
+ * One limit of several on a request (the middleware's `limiter` list), described without
+ * naming a framework.
+ */
+export interface RateLimitEntrySpec {
+  /** Options for a new limiter. */
+  readonly limiter: RateLimiterOptions;
+  /**
+   * Key this limit by these request headers, joined with ':' (`['x-user', 'x-forwarded-for']`
+   * is the login recipe's user and client IP, as the trusted proxy, the test client, forwards
+   * it). Default: the client IP.
+   */
+  readonly keyHeaders?: readonly string[];
+  readonly resetOnSuccess?: boolean;
+  /** Entries with the same id get one limiter instance (the "same limiter twice" misuse). */
+  readonly instance?: string;
+}
+
 /** Framework-neutral rateLimit options; each builder turns them into its adapter's options. */
 export interface RateLimitSpec {
-  /** Options for a new limiter (each app gets its own, so counts never leak between frameworks). */
-  readonly limiter: RateLimiterOptions;
+  /**
+   * Options for a new limiter (each app gets its own, so counts never leak between
+   * frameworks), or a list of limits, each with its own limiter.
+   */
+  readonly limiter: RateLimiterOptions | readonly RateLimitEntrySpec[];
   /** Key requests by this request header instead of the client IP. */
   readonly keyHeader?: string;
   /** Skip requests that carry this header. */
@@ -134,16 +155,82 @@ export interface RateLimitSpec {
   readonly headers?: RateLimitHeaderFormat | false;
   readonly legacyHeaders?: boolean;
   readonly trustedProxies?: readonly string[];
+  readonly skipSuccessfulRequests?: boolean;
+  readonly skipFailedRequests?: boolean;
+  /**
+   * A `requestWasSuccessful` of the app's own: `'accepted'` counts a response as successful
+   * only when its status is 201 or 202, read from the framework's response the framework's
+   * way (each builder passes its reader); `'throws'` is one that throws.
+   */
+  readonly requestWasSuccessful?: 'accepted' | 'throws';
+  readonly allowList?: readonly string[];
+  readonly denyList?: readonly string[];
+  /**
+   * Options added past the adapter's type, as a JavaScript user writes them
+   * (`skipSuccessfulRequests: 'yes'`): what the adapter must refuse at startup.
+   */
+  readonly unchecked?: Readonly<Record<string, unknown>>;
 }
 
-/** The adapter options for a RateLimitSpec, given how a framework reads a request header. */
-export function rateLimitOptions<Req>(
-  spec: RateLimitSpec,
+/** The `limiter` option for a spec's limiter, or its list with each entry's key read from headers. */
+function limiterOption<Req>(
+  limiter: RateLimitSpec['limiter'],
   header: (req: Req, name: string) => string | undefined,
 ) {
-  const { keyHeader, skipHeader, limiter, headers, legacyHeaders, trustedProxies } = spec;
+  if (!Array.isArray(limiter)) return limiter as RateLimiterOptions;
+  const instances = new Map<string, RateLimiter>();
+  return (limiter as readonly RateLimitEntrySpec[]).map((entry) => {
+    const { instance, keyHeaders, resetOnSuccess } = entry;
+    let shared: RateLimiter | undefined;
+    if (instance !== undefined) {
+      shared = instances.get(instance) ?? createRateLimiter(entry.limiter);
+      instances.set(instance, shared);
+    }
+    return {
+      limiter: shared ?? entry.limiter,
+      ...(keyHeaders === undefined
+        ? {}
+        : { key: (req: Req) => keyHeaders.map((name) => header(req, name) ?? 'none').join(':') }),
+      ...(resetOnSuccess === undefined ? {} : { resetOnSuccess }),
+    };
+  });
+}
+
+/** The `requestWasSuccessful` a spec asks for, given how the framework reads a response's status. */
+function successOption<Res>(
+  kind: RateLimitSpec['requestWasSuccessful'],
+  status: (res: Res) => number,
+): { requestWasSuccessful?: (req: unknown, res: Res) => boolean } {
+  if (kind === undefined) return {};
+  if (kind === 'throws') {
+    return {
+      requestWasSuccessful: () => {
+        throw new Error('status lookup failed');
+      },
+    };
+  }
   return {
-    limiter,
+    requestWasSuccessful: (_req, res) => {
+      const code = status(res);
+      return code === 201 || code === 202;
+    },
+  };
+}
+
+/**
+ * The adapter options for a RateLimitSpec, given how a framework reads a request header and
+ * the status of the response its `requestWasSuccessful` receives (Express `res.statusCode`,
+ * Koa `ctx.status`, Fastify `reply.statusCode`, Hono `res.status`, Nest `res.statusCode`).
+ */
+export function rateLimitOptions<Req, Res>(
+  spec: RateLimitSpec,
+  header: (req: Req, name: string) => string | undefined,
+  status: (res: Res) => number,
+) {
+  const { keyHeader, skipHeader, limiter, headers, legacyHeaders, trustedProxies } = spec;
+  const { skipSuccessfulRequests, skipFailedRequests, allowList, denyList } = spec;
+  const options = {
+    limiter: limiterOption(limiter, header),
     ...(headers === undefined ? {} : { headers }),
     ...(legacyHeaders === undefined ? {} : { legacyHeaders }),
     ...(trustedProxies === undefined ? {} : { trustedProxies }),
@@ -151,7 +238,14 @@ export function rateLimitOptions<Req>(
     ...(skipHeader === undefined
       ? {}
       : { skip: (req: Req) => header(req, skipHeader) !== undefined }),
+    ...(skipSuccessfulRequests === undefined ? {} : { skipSuccessfulRequests }),
+    ...(skipFailedRequests === undefined ? {} : { skipFailedRequests }),
+    ...successOption(spec.requestWasSuccessful, status),
+    ...(allowList === undefined ? {} : { allowList }),
+    ...(denyList === undefined ? {} : { denyList }),
   };
+  // Added past the options' type on purpose: what the adapter must refuse.
+  return spec.unchecked === undefined ? options : Object.assign(options, spec.unchecked);
 }
 
 /** What a route handler does. */
@@ -173,7 +267,21 @@ export type ReplySpec =
   /** Answers 202 `{ body, rawBytes }`: the parsed body and the length of the raw body left on the request. */
   | { readonly kind: 'echo-body' }
   /** Adds `field` to `Vary` the framework's way (Express res.vary, Koa ctx.vary, Fastify by hand), then answers JSON. */
-  | { readonly kind: 'vary'; readonly field: string; readonly body: unknown };
+  | { readonly kind: 'vary'; readonly field: string; readonly body: unknown }
+  /** Answers 200 JSON `body` after `ms` milliseconds: a client may hang up first. */
+  | { readonly kind: 'slow'; readonly ms: number; readonly body: unknown }
+  /** A sign-in checking the `x-password` header: see {@link loginAnswer}. */
+  | { readonly kind: 'login' };
+
+/** What the 'login' route answers: 200 `{ ok: true }` for the password 'right', else 401. */
+export function loginAnswer(password: string | undefined): {
+  readonly status: 200 | 401;
+  readonly body: unknown;
+} {
+  return password === 'right'
+    ? { status: 200, body: { ok: true } }
+    : { status: 401, body: { detail: 'Wrong password' } };
+}
 
 export interface RouteSpec {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -229,6 +337,11 @@ export interface ScenarioRequest {
     readonly body?: string | Buffer;
     readonly trailingBytes?: number;
   };
+  /**
+   * Hang up this many milliseconds after sending, before the app answers (a route that
+   * answers later, such as 'slow'): the request gets status 0 unless an answer came first.
+   */
+  readonly abortAfterMs?: number;
 }
 
 export interface ScenarioExpect {
@@ -240,8 +353,11 @@ export interface ScenarioExpect {
    * twice proves it is logged once.
    */
   readonly log?: readonly RegExp[];
-  /** Expected header values (case-insensitive names); `null` means the header must be absent. */
-  readonly headers?: Readonly<Record<string, string | null>>;
+  /**
+   * Expected header values (case-insensitive names); `null` means the header must be absent,
+   * a RegExp that the value must match (for seconds that depend on how long the run took).
+   */
+  readonly headers?: Readonly<Record<string, string | RegExp | null>>;
   /** Expected JSON body (deep equality). */
   readonly json?: unknown;
   /** Expected body text (exact). */
@@ -257,6 +373,11 @@ export interface Scenario {
   readonly expect: ScenarioExpect;
   /** Send `request` this many times, each answered as expected (misuse still logged once). Default: 1. */
   readonly repeat?: number;
+  /**
+   * Wait this many milliseconds after `before`, before `request`: for a window that must run
+   * out. Kept short; the wait counts for every app, as the clock is the real one.
+   */
+  readonly waitMs?: number;
   /** Requests sent first, on the same app, each expected to get `status` (such as the first delivery of a replay). */
   readonly before?: readonly { readonly request: ScenarioRequest; readonly status: number }[];
   /** Frameworks this scenario does not apply to, with the reason in `name`. Default: none. */
@@ -328,12 +449,14 @@ export type SecretFnSpec =
   'throws' | 'wrong-type' | { readonly resolves: string; readonly as: 'secret' | 'publicKey' };
 
 /** One limiter instance per id, for specs that share a limiter across middlewares. */
-export function sharedLimiters(): (id: string, options: RateLimiterOptions) => RateLimiter {
+export function sharedLimiters(): (id: string, options: RateLimitSpec['limiter']) => RateLimiter {
   const limiters = new Map<string, RateLimiter>();
   return (id, options) => {
     let limiter = limiters.get(id);
     if (limiter === undefined) {
-      limiter = createRateLimiter(options);
+      if (Array.isArray(options))
+        throw new TypeError('suite: a shared limiter is one limiter, not a list');
+      limiter = createRateLimiter(options as RateLimiterOptions);
       limiters.set(id, limiter);
     }
     return limiter;

@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createRateLimiter } from 'bulwark';
+import { compileCombinedLimit, createRateLimiter } from 'bulwark';
 import type { RateLimitAlgorithm, RateLimiter, RateLimitStore } from 'bulwark';
+
+const ALL = ['sliding-window', 'sliding-log', 'fixed-window', 'token-bucket'] as const;
 
 /** A store under test and the clock it obeys (memory: the limiter's clock; Redis: the store's test clock). */
 export interface StoreUnderTest {
@@ -34,8 +36,11 @@ export function algorithmSuite(label: string, make: () => StoreUnderTest): void 
         blockCache: false,
         ...extra,
       });
-    const at = async (l: RateLimiter, offset: number, key = 'k', cost = 1) => {
+    const sutAt = (offset: number) => {
       sut.clock.now = 1_800_000_000_000 + offset;
+    };
+    const at = async (l: RateLimiter, offset: number, key = 'k', cost = 1) => {
+      sutAt(offset);
       return l.consume(key, cost);
     };
 
@@ -194,6 +199,301 @@ export function algorithmSuite(label: string, make: () => StoreUnderTest): void 
         expect(results.filter((r) => r.allowed).length, algorithm).toBe(100);
         expect(results.every((r) => r.remaining >= 0)).toBe(true);
       }
+    });
+
+    it('blockMs: a refused key stays refused for blockMs from the refusal, whatever the window says', async () => {
+      for (const algorithm of ALL) {
+        const l = limiter(algorithm, 2, 1000, { blockMs: 5000 });
+        expect((await at(l, 0)).allowed, algorithm).toBe(true);
+        expect((await at(l, 0)).allowed, algorithm).toBe(true);
+        expect(await at(l, 10), algorithm).toMatchObject({
+          allowed: false,
+          remaining: 0,
+          retryAfterMs: 5000,
+          resetMs: 5000,
+          stamp: 0,
+        });
+        // The window alone would admit by now; the block does not.
+        expect(await at(l, 2000), algorithm).toMatchObject({ allowed: false, retryAfterMs: 3010 });
+        expect((await at(l, 5009)).retryAfterMs, algorithm).toBe(1);
+        // Attempts while blocked were not counted (no countRejected): a whole quota again.
+        expect(await at(l, 5010), algorithm).toMatchObject({ allowed: true });
+        expect((await at(l, 5010)).allowed, algorithm).toBe(true);
+      }
+    });
+
+    it('blockMs: the retry time is the later of the block end and the window', async () => {
+      const l = limiter('fixed-window', 2, 10_000, { blockMs: 1000 });
+      await at(l, 0);
+      await at(l, 0);
+      expect(await at(l, 10)).toMatchObject({ allowed: false, retryAfterMs: 9990 });
+      // The block ended, the window still refuses: a new block, the window's wait still rules.
+      expect(await at(l, 1500)).toMatchObject({ allowed: false, retryAfterMs: 8500 });
+      expect((await at(l, 10_000)).allowed).toBe(true);
+    });
+
+    it('blockMs with countRejected: attempts while blocked count into the window too', async () => {
+      const l = limiter('sliding-log', 2, 1000, { blockMs: 500, countRejected: true });
+      await at(l, 0);
+      await at(l, 0);
+      expect((await at(l, 100)).retryAfterMs).toBe(900);
+      // Refused at 900 (the block ended, the window still refuses): a new block until 1400.
+      expect((await at(l, 900)).allowed).toBe(false);
+      // The attempt at 1000, while blocked, is logged too: the log holds 900 and 1000, so the
+      // window refuses until 1900, past the block (uncounted it would be the block's 1400).
+      expect(await at(l, 1000)).toMatchObject({ allowed: false, retryAfterMs: 900 });
+    });
+
+    it('blockMultiplier: each repeat offence doubles the block, up to maxBlockMs; a quiet window ends the episode', async () => {
+      const l = limiter('fixed-window', 1, 100, {
+        blockMs: 1000,
+        blockMultiplier: 2,
+        maxBlockMs: 3000,
+      });
+      expect((await at(l, 0)).allowed).toBe(true);
+      expect((await at(l, 1)).retryAfterMs).toBe(1000); // level 1: blocked until 1001
+      expect((await at(l, 500)).retryAfterMs).toBe(2000); // attempt while blocked: level 2
+      expect((await at(l, 600)).retryAfterMs).toBe(3000); // level 3: 4000, capped at 3000
+      // Blocked until 3600. Admitted after it; a refusal within one window after the block
+      // ended is a repeat offence (level 4, capped).
+      expect((await at(l, 3600)).allowed).toBe(true);
+      expect((await at(l, 3601)).retryAfterMs).toBe(3000);
+      // Blocked until 6601; quiet for a window after that: the next refusal starts at level 1.
+      expect((await at(l, 7000)).allowed).toBe(true);
+      expect((await at(l, 7001)).retryAfterMs).toBe(1000);
+    });
+
+    it('blockMultiplier 1.5: each block is rounded up to a whole millisecond alike', async () => {
+      const l = limiter('fixed-window', 1, 1000, { blockMs: 1001, blockMultiplier: 1.5 });
+      await at(l, 0);
+      expect((await at(l, 0)).retryAfterMs).toBe(1001);
+      expect((await at(l, 1)).retryAfterMs).toBe(1502); // 1501.5
+      expect((await at(l, 2)).retryAfterMs).toBe(2253); // 2252.25
+    });
+
+    it('blockMultiplier 1: attempts while blocked neither extend nor grow the block', async () => {
+      const l = limiter('token-bucket', 1, 100, { blockMs: 1000 });
+      await at(l, 0);
+      expect((await at(l, 0)).retryAfterMs).toBe(1000);
+      for (let t = 100; t < 1000; t += 100) expect((await at(l, t)).retryAfterMs).toBe(1000 - t);
+      expect((await at(l, 1000)).allowed).toBe(true);
+    });
+
+    it('reset ends a block', async () => {
+      const l = limiter('sliding-window', 1, 1000, { blockMs: 60_000, blockMultiplier: 2 });
+      await at(l, 0);
+      expect((await at(l, 0)).allowed).toBe(false);
+      await l.reset('k');
+      expect((await at(l, 1)).allowed).toBe(true);
+      // A fresh episode: the next refusal is level 1 again.
+      expect((await at(l, 2)).retryAfterMs).toBe(60_000);
+    });
+
+    it('a refund keeps a block already imposed', async () => {
+      for (const algorithm of ALL) {
+        const l = limiter(algorithm, 1, 1000, { blockMs: 5000 });
+        const admitted = await at(l, 0);
+        expect((await at(l, 0)).allowed).toBe(false);
+        await l.refund('k', admitted);
+        expect(await at(l, 10), algorithm).toMatchObject({ allowed: false, retryAfterMs: 4990 });
+      }
+    });
+
+    it('refund: a refusal counted nothing and refunds nothing', async () => {
+      for (const algorithm of ALL) {
+        const l = limiter(algorithm, 1, 1000);
+        expect((await at(l, 0)).allowed).toBe(true);
+        const refused = await at(l, 0);
+        expect(refused).toMatchObject({ allowed: false, stamp: 0 });
+        await l.refund('k', refused);
+        expect((await at(l, 0)).allowed, algorithm).toBe(false);
+      }
+    });
+
+    it('fixed-window refund: from the current window, never below zero; after the window ended a no-op', async () => {
+      const l = limiter('fixed-window', 2, 1000);
+      const a = await at(l, 0);
+      const b = await at(l, 10);
+      expect(a.stamp).toBeGreaterThan(0);
+      expect((await at(l, 20)).allowed).toBe(false);
+      sutAt(30);
+      await l.refund('k', a);
+      const d = await at(l, 40);
+      expect(d).toMatchObject({ allowed: true, remaining: 0 });
+      // Four refunds of a count of two: zero, not minus two.
+      for (const x of [a, b, d, a]) await l.refund('k', x);
+      const after = await Promise.all([at(l, 50), at(l, 50), at(l, 50)]);
+      expect(after.map((r) => r.allowed)).toEqual([true, true, false]);
+
+      // Back at zero, the next request began a new window at 50. A refund of that window,
+      // once it ended, takes nothing from the next one.
+      expect((await at(l, 1050)).allowed).toBe(true);
+      sutAt(1051);
+      await l.refund('k', a);
+      await l.refund('k', after[0]);
+      expect((await at(l, 1052)).allowed).toBe(true);
+      expect((await at(l, 1052)).allowed).toBe(false);
+    });
+
+    it('sliding-window refund: the current count, or the previous one only when it is the window just before', async () => {
+      const l = limiter('sliding-window', 4, 1000);
+      const a = await at(l, 0);
+      const b = await at(l, 0);
+      expect((await at(l, 1000)).remaining).toBe(1); // prev 2 weighs fully, current 1
+      sutAt(1000);
+      await l.refund('k', a); // window 0 is now the previous one: its count drops to 1
+      expect((await at(l, 1000)).remaining).toBe(1);
+      expect((await at(l, 1000)).remaining).toBe(0);
+      expect((await at(l, 1000)).allowed).toBe(false);
+      // Window 1000 holds 3. At 2000 it is the previous one, weighing fully.
+      const g = await at(l, 2000);
+      expect(g).toMatchObject({ allowed: true, remaining: 0 });
+      sutAt(2000);
+      await l.refund('k', b); // window 0 is two windows back: it takes nothing from 1000's count
+      expect((await at(l, 2000)).allowed).toBe(false);
+      sutAt(2000);
+      await l.refund('k', g);
+      await l.refund('k', g);
+      await l.refund('k', g); // the current count stays at zero, not below
+      expect((await at(l, 2000)).allowed).toBe(true);
+      expect((await at(l, 2000)).allowed).toBe(false);
+    });
+
+    it('sliding-log refund: takes back the stamp while in the window; an aged-out stamp is a no-op', async () => {
+      const l = limiter('sliding-log', 3, 1000);
+      const a = await at(l, 0);
+      const b = await at(l, 100);
+      await at(l, 200);
+      expect((await at(l, 300)).allowed).toBe(false);
+      sutAt(300);
+      await l.refund('k', b);
+      expect(await at(l, 300)).toMatchObject({ allowed: true, remaining: 0 });
+      expect((await at(l, 300)).allowed).toBe(false);
+      // a (at 0) has aged out at 1000: its refund takes no other stamp out of the window.
+      expect(await at(l, 1050)).toMatchObject({ allowed: true, remaining: 0 });
+      sutAt(1050);
+      await l.refund('k', a);
+      expect((await at(l, 1050)).allowed).toBe(false);
+      // The same stamp refunded twice takes one entry, once.
+      sutAt(1050);
+      await l.refund('k', b);
+      expect((await at(l, 1050)).allowed).toBe(false);
+    });
+
+    it('token-bucket refund: only the part of the request not yet drained, never below empty', async () => {
+      const l = limiter('token-bucket', 4, 1000); // one unit per 250 ms
+      const taken = [];
+      for (let i = 0; i < 4; i++) taken.push(await at(l, 0));
+      expect((await at(l, 0)).allowed).toBe(false);
+      sutAt(0);
+      await l.refund('k', taken[3]!); // wholly undrained: one unit back
+      expect((await at(l, 0)).allowed).toBe(true);
+      expect((await at(l, 0)).allowed).toBe(false);
+      // At 100 the first unit (0..250) has drained 100 ms: its refund returns 150 ms, not 250.
+      sutAt(100);
+      await l.refund('k', taken[0]!);
+      expect((await at(l, 100)).allowed).toBe(true);
+      expect(await at(l, 100)).toMatchObject({ allowed: false, retryAfterMs: 250 });
+      // Wholly drained by now: nothing to give back.
+      sutAt(300);
+      await l.refund('k', taken[0]!);
+      expect(await at(l, 300)).toMatchObject({ allowed: false, retryAfterMs: 50 });
+      // Refunding everything many times over leaves a full bucket, not more.
+      sutAt(300);
+      for (let i = 0; i < 3; i++) for (const d of taken) await l.refund('k', d);
+      const burst = await Promise.all(Array.from({ length: 6 }, () => at(l, 300)));
+      expect(burst.filter((r) => r.allowed).length).toBe(4);
+    });
+
+    it('1,000 concurrent consumes with blockMs admit exactly the limit, then the block holds', async () => {
+      for (const algorithm of ALL) {
+        const l = limiter(algorithm, 100, 60_000, { blockMs: 600_000 });
+        sutAt(0);
+        const results = await Promise.all(Array.from({ length: 1000 }, () => l.consume('hot')));
+        expect(results.filter((r) => r.allowed).length, algorithm).toBe(100);
+        // Past the window, inside the block: still refused.
+        expect((await at(l, 120_000, 'hot')).allowed, algorithm).toBe(false);
+        expect((await at(l, 600_001, 'hot')).allowed, algorithm).toBe(true);
+      }
+    });
+
+    it('1,000 concurrent, then refunds, then 1,000 more admit exactly what was refunded', async () => {
+      for (const algorithm of ALL) {
+        const l = limiter(algorithm, 100, 60_000);
+        sutAt(0);
+        const first = await Promise.all(Array.from({ length: 1000 }, () => l.consume('hot')));
+        const admitted = first.filter((r) => r.allowed);
+        expect(admitted.length, algorithm).toBe(100);
+        await Promise.all(admitted.slice(-30).map((d) => l.refund('hot', d)));
+        const second = await Promise.all(Array.from({ length: 1000 }, () => l.consume('hot')));
+        expect(second.filter((r) => r.allowed).length, algorithm).toBe(30);
+      }
+    });
+
+    it('consumeAll: all or nothing, an admitting limit counts nothing when another refuses', async () => {
+      for (const algorithm of ALL) {
+        const perUser = limiter(algorithm, 2, 60_000);
+        const perIp = limiter(algorithm, 3, 60_000);
+        const both = compileCombinedLimit([perUser, perIp]);
+        sutAt(0);
+        expect((await both(['u', 'ip'])).allowed).toBe(true);
+        expect((await both(['u', 'ip'])).allowed).toBe(true);
+        const refused = await both(['u', 'ip']);
+        expect(refused.allowed, algorithm).toBe(false);
+        expect(refused.decisions[0]?.allowed).toBe(false);
+        expect(refused.decisions[1]).toMatchObject({ allowed: true, stamp: 0 });
+        // The refused request took nothing from the IP limit: one unit is left there.
+        expect((await both(['v', 'ip'])).allowed, algorithm).toBe(true);
+        expect(await both(['w', 'ip']), algorithm).toMatchObject({ allowed: false });
+        expect((await perUser.consume('w')).remaining, algorithm).toBe(1);
+      }
+    });
+
+    it('consumeAll on the store: decisions in call order, counted only when all admit', async () => {
+      const a = limiter('fixed-window', 1, 60_000);
+      const b = limiter('sliding-log', 5, 60_000, { countRejected: true });
+      const store = sut.store;
+      sutAt(0);
+      const first = await store.consumeAll!(
+        [
+          { policy: a.policy, key: 'x', cost: 1 },
+          { policy: b.policy, key: 'x', cost: 1 },
+        ],
+        sut.clock.now,
+      );
+      expect(first?.map((d) => d.allowed)).toEqual([true, true]);
+      const second = await store.consumeAll!(
+        [
+          { policy: b.policy, key: 'x', cost: 2 },
+          { policy: a.policy, key: 'x', cost: 1 },
+        ],
+        sut.clock.now,
+      );
+      expect(second?.map((d) => d.allowed)).toEqual([true, false]);
+      // b counted 1 (the first call), not 3.
+      expect((await b.consume('x')).remaining).toBe(3);
+    });
+
+    it('1,000 concurrent combined decisions (5 per user, 10 per IP) admit exactly what both allow', async () => {
+      const perUser = limiter('sliding-log', 5, 60_000);
+      const perIp = limiter('sliding-window', 10, 60_000, { blockMs: 60_000 });
+      const both = compileCombinedLimit([perUser, perIp]);
+      sutAt(0);
+      const users = ['u0', 'u1', 'u2', 'u3'];
+      const results = await Promise.all(
+        Array.from({ length: 1000 }, (_, i) => Promise.resolve(both([users[i % 4]!, 'ip']))),
+      );
+      const admitted = results.filter((r) => r.allowed);
+      expect(admitted.length).toBe(10);
+      const perUserAdmitted = users.map(
+        (u, n) => results.filter((r, i) => r.allowed && i % 4 === n).length,
+      );
+      expect(Math.max(...perUserAdmitted)).toBeLessThanOrEqual(5);
+      // One user alone on a fresh IP: the user's limit is the smaller one.
+      const alone = await Promise.all(
+        Array.from({ length: 1000 }, () => Promise.resolve(both(['solo', 'ip2']))),
+      );
+      expect(alone.filter((r) => r.allowed).length).toBe(5);
     });
   });
 }

@@ -92,6 +92,30 @@ describe('resolveClientIp', () => {
     ).toBe('8.8.8.8');
   });
 
+  it('keys a NAT64 client (64:ff9b::a.b.c.d) as its IPv4 address, not the gateway /64', () => {
+    expect(resolveClientIp({ remoteAddress: '64:ff9b::203.0.113.9', headers: {} })).toBe(
+      '203.0.113.9',
+    );
+    // Two IPv4 clients behind one NAT64 gateway keep their own keys.
+    expect(resolveClientIp({ remoteAddress: '64:ff9b::cb00:710a', headers: {} })).toBe(
+      '203.0.113.10',
+    );
+    expect(resolveClientIp(viaProxy({ 'x-forwarded-for': '64:ff9b::198.51.100.7' }), proxies)).toBe(
+      '198.51.100.7',
+    );
+    expect(
+      resolveClientIp(viaProxy({ forwarded: 'for="[64:ff9b::198.51.100.8]:443"' }), proxies),
+    ).toBe('198.51.100.8');
+    // A NAT64 form of a trusted proxy is that proxy: skipped like it.
+    expect(
+      resolveClientIp(viaProxy({ 'x-forwarded-for': '198.51.100.9, 64:ff9b::10.2.2.2' }), proxies),
+    ).toBe('198.51.100.9');
+    // Outside the well-known /96 it is IPv6, grouped by /64 as usual.
+    expect(resolveClientIp({ remoteAddress: '64:ff9b:1::cb00:710a', headers: {} })).toBe(
+      '64:ff9b:1::/64',
+    );
+  });
+
   it('returns the leftmost address when every hop is trusted, and a marker without a peer', () => {
     expect(resolveClientIp(viaProxy({ 'x-forwarded-for': '10.0.0.7, 10.0.0.8' }), proxies)).toBe(
       '10.0.0.7',

@@ -1,10 +1,12 @@
-import { Cluster } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRateLimiter } from 'bulwark';
+import { compileCombinedLimit, createRateLimiter } from 'bulwark';
 import { RedisStore } from 'bulwark/redis';
 import { canStartRedis } from '../helpers/redis.js';
 import { startRedisCluster } from '../helpers/redis-server.js';
 import type { RedisCluster } from '../helpers/redis-server.js';
+
+const quiet = { warn: () => undefined, error: () => undefined };
 
 describe.skipIf(!canStartRedis)('RedisStore on a three-node Redis Cluster', () => {
   let cluster: RedisCluster;
@@ -17,7 +19,8 @@ describe.skipIf(!canStartRedis)('RedisStore on a three-node Redis Cluster', () =
     await client.ping();
   });
   afterAll(async () => {
-    await client.quit();
+    // disconnect, not quit: the last test stops a node, which would never answer QUIT.
+    client.disconnect();
     await cluster.stop();
   });
 
@@ -50,5 +53,224 @@ describe.skipIf(!canStartRedis)('RedisStore on a three-node Redis Cluster', () =
     expect(slots.size).toBeGreaterThan(10);
     const perNode = await Promise.all(client.nodes('master').map((n) => n.dbsize()));
     expect(perNode.filter((n) => n > 0).length).toBe(3);
+  });
+
+  it('combined limits under one key share a slot: one COMBINED script decides them, exactly', async () => {
+    const store = new RedisStore({ client, prefix: 'cluster-combined:' });
+    const burst = createRateLimiter({ name: 'burst', limit: 5, windowMs: 10_000, store });
+    const sustained = createRateLimiter({
+      name: 'sustained',
+      limit: 8,
+      windowMs: 60_000,
+      algorithm: 'sliding-log',
+      store,
+    });
+    // The store decides both in one call (one script run), not one limit after another.
+    const direct = store.consumeAll([
+      { policy: burst.policy, key: 'probe', cost: 1 },
+      { policy: sustained.policy, key: 'probe', cost: 1 },
+    ]);
+    expect(direct).toBeInstanceOf(Promise);
+    expect((await direct)?.map((d) => d.allowed)).toEqual([true, true]);
+    const both = compileCombinedLimit([burst, sustained]);
+    for (let k = 0; k < 10; k++) {
+      const key = `client-${k}`;
+      const results = await Promise.all(
+        Array.from({ length: 100 }, () => Promise.resolve(both([key, key]))),
+      );
+      expect(results.filter((r) => r.allowed).length, key).toBe(5);
+      // The refused requests took nothing from the sustained limit: 3 of 8 left.
+      const probe = createRateLimiter({
+        name: 'sustained',
+        limit: 8,
+        windowMs: 60_000,
+        algorithm: 'sliding-log',
+        store: new RedisStore({ client, prefix: 'cluster-combined:' }),
+        blockCache: false,
+      });
+      expect((await probe.consume(key, 3)).remaining, key).toBe(0);
+    }
+  });
+
+  it('combined limits under keys in different slots: decided one by one with refunds, never over either limit', async () => {
+    const store = new RedisStore({ client, prefix: 'cluster-split:' });
+    const user = createRateLimiter({ name: 'user', limit: 5, windowMs: 60_000, store });
+    const ip = createRateLimiter({ name: 'ip', limit: 10, windowMs: 60_000, store });
+    const users = ['u0', 'u1', 'u2', 'u3'];
+    const address = '198.51.100.77';
+    const slots = new Set<number>();
+    for (const k of [...users, address]) slots.add(await client.cluster('KEYSLOT', `{${k}}`));
+    expect(slots.size).toBe(5);
+    // Different slots cannot be decided in one script: the store says so.
+    expect(
+      store.consumeAll([
+        { policy: user.policy, key: 'u0', cost: 1 },
+        { policy: ip.policy, key: address, cost: 1 },
+      ]),
+    ).toBeUndefined();
+
+    const both = compileCombinedLimit([user, ip]);
+    const results = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) => Promise.resolve(both([users[i % 4]!, address]))),
+    );
+    const admitted = results.filter((r) => r.allowed).length;
+    const perUser = users.map((_, u) => results.filter((r, i) => r.allowed && i % 4 === u).length);
+    // Counts briefly held and given back may refuse a request the limit had room for, but
+    // nothing is ever admitted over either limit.
+    expect(admitted).toBeGreaterThan(0);
+    expect(admitted).toBeLessThanOrEqual(10);
+    for (const n of perUser) expect(n).toBeLessThanOrEqual(5);
+    // Once the refunds landed, Redis holds exactly what was admitted, under each key.
+    const fresh = (name: string, limit: number) =>
+      createRateLimiter({
+        name,
+        limit,
+        windowMs: 60_000,
+        store: new RedisStore({ client, prefix: 'cluster-split:' }),
+        blockCache: false,
+      });
+    const countOf = async (name: string, limit: number, key: string) => {
+      const d = await fresh(name, limit).consume(key, limit);
+      return d.allowed ? 0 : limit - d.remaining;
+    };
+    for (let attempt = 0; ; attempt++) {
+      const ipCount = await countOf('ip', 10, address);
+      if (ipCount === admitted || attempt === 50) {
+        expect(ipCount).toBe(admitted);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const [u, name] of users.entries()) {
+      expect(await countOf('user', 5, name), name).toBe(perUser[u]);
+    }
+  });
+
+  // Last: it stops a node for good. Measures (logs, never asserts) how long each kind of
+  // call takes for keys on a stopped node, per client configuration.
+  it('a stopped node: decisions, refunds and cached refusals fail over to the policy (timings logged)', async () => {
+    const variants = [
+      { label: 'enableOfflineQueue: false', options: { enableOfflineQueue: false } },
+      { label: 'ioredis default', options: {} },
+    ];
+    const clients = variants.map((v) => {
+      const c = new Cluster([...cluster.startupNodes], v.options);
+      c.on('error', () => undefined);
+      return c;
+    });
+    const survivor = new Redis(cluster.nodes[0]!.port, '127.0.0.1', { lazyConnect: true });
+    survivor.on('error', () => undefined);
+    try {
+      for (const c of clients) {
+        while (c.status !== 'ready') await new Promise((r) => setTimeout(r, 20));
+      }
+      // Keys whose slots the second node serves (one to measure, one on which the outage is
+      // met), and one a live node serves.
+      const port = cluster.nodes[1]!.port;
+      const ranges = await client.cluster('SLOTS');
+      const served = (slot: number, byStopped: boolean) =>
+        ranges.some(
+          ([lo, hi, master]) => slot >= lo && slot <= hi && (master?.[1] === port) === byStopped,
+        );
+      const onNode = async (from: number): Promise<number> => {
+        for (let i = from; ; i++) {
+          const slot = await client.cluster('KEYSLOT', `{victim-${i}}`);
+          if (served(slot, true)) return i;
+        }
+      };
+      const onLive = async (): Promise<string> => {
+        for (let i = 0; ; i++) {
+          const slot = await client.cluster('KEYSLOT', `{alive-${i}}`);
+          if (served(slot, false)) return `alive-${i}`;
+        }
+      };
+      const live = await onLive();
+      const first = await onNode(0);
+      const key = `victim-${first}`;
+      const other = `victim-${await onNode(first + 1)}`;
+
+      const setups = await Promise.all(
+        clients.map(async (c, v) => {
+          const store = new RedisStore({ client: c, prefix: `cluster-stopped-${v}:` });
+          const make = (name: string, limit: number) =>
+            createRateLimiter({ name, limit, windowMs: 60_000, store, logger: quiet });
+          const both = compileCombinedLimit([make('burst', 5), make('sustained', 50)]);
+          const refunding = make('refunding', 5);
+          const admitted = await refunding.consume(key);
+          const cached = make('cached', 1);
+          await cached.consume(key);
+          expect((await cached.consume(key)).allowed).toBe(false);
+          const plain = make('plain', 1000);
+          // Its own limiter, so its outage and recovery are its own.
+          const live = make('live', 1000);
+          return { both, refunding, admitted, cached, plain, live };
+        }),
+      );
+
+      const timed = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
+        const start = performance.now();
+        const value = await f();
+        return [value, Math.round(performance.now() - start)];
+      };
+      const rows: string[] = [];
+      const measure = async (phase: string, firstPass: boolean) => {
+        // The clients and the independent calls run side by side: each is bounded by the
+        // store's timeout, so this costs one timeout per step, not one per call.
+        const cells = await Promise.all(
+          setups.map(async (s) => {
+            const [
+              [combined, combinedMs],
+              [, refundMs],
+              [hit, cachedMs],
+              [, concurrentMs],
+              [elsewhere, liveMs],
+            ] = await Promise.all([
+              timed(() => Promise.resolve(s.both([key, key]))),
+              timed(() => s.refunding.refund(key, s.admitted)),
+              timed(() => s.cached.consume(key)),
+              timed(() => Promise.all(Array.from({ length: 100 }, () => s.plain.consume(key)))),
+              timed(() => s.live.consume(live)),
+            ]);
+            // The limiter meets the outage on another key: its cache is bypassed from then on.
+            const [miss, otherMs] = await timed(() => s.cached.consume(other));
+            const [bypassed, bypassedMs] = await timed(() => s.cached.consume(key));
+            expect(combined.allowed).toBe(true);
+            expect(combined.decisions.every((d) => d?.storeUnavailable === true)).toBe(true);
+            // Refused from the cache until the limiter has met the outage, then fail open.
+            if (firstPass) expect(hit).toMatchObject({ allowed: false, storeUnavailable: false });
+            expect(miss).toMatchObject({ allowed: true, storeUnavailable: true });
+            expect(bypassed).toMatchObject({ allowed: true, storeUnavailable: true });
+            const liveCell = `${liveMs} (${elsewhere.storeUnavailable ? 'fail open' : 'counted'})`;
+            return [combinedMs, refundMs, cachedMs, concurrentMs, otherMs, bypassedMs, liveCell];
+          }),
+        );
+        cells.forEach((c, v) =>
+          rows.push(`| ${phase} | ${variants[v]!.label} | ${c.join(' | ')} |`),
+        );
+      };
+
+      await cluster.nodes[1]!.kill();
+      await measure('just stopped', true);
+      // Once the other masters mark it failed (cluster-node-timeout 2 s), the cluster is down.
+      await survivor.connect();
+      for (;;) {
+        const info = await survivor.cluster('INFO');
+        if (info.includes('cluster_state:fail')) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await measure('cluster_state:fail', false);
+      console.log(
+        [
+          '\nRedis Cluster, one master of three stopped; RedisStore timeoutMs 500; milliseconds',
+          '| phase | client | combined decision | refund | cached refusal | 100 concurrent consumes | consume (outage met) | cached key after outage met | key on a live node |',
+          '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+          ...rows,
+          '',
+        ].join('\n'),
+      );
+    } finally {
+      survivor.disconnect();
+      for (const c of clients) c.disconnect();
+    }
   });
 });

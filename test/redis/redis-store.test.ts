@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { createRateLimiter, MemoryStore } from 'bulwark';
+import { compileCombinedLimit, createRateLimiter, MemoryStore } from 'bulwark';
+import type { CombinedDecision } from 'bulwark';
 import { RedisStore } from 'bulwark/redis';
 import type { RedisStoreClient } from 'bulwark/redis';
 import { freePort } from '../helpers/free-port.js';
@@ -147,6 +148,140 @@ describe.skipIf(noRedis)('RedisStore', () => {
     expect(error?.message).toContain(`redis://app:***@127.0.0.1:${port}`);
     expect(error?.message).not.toContain('hunter2');
     dead.disconnect();
+  });
+
+  // Exactness on Redis's own clock (TIME), the block cache on: what production runs.
+  const many = <T>(n: number, f: (i: number) => T | Promise<T>): Promise<T[]> =>
+    Promise.all(Array.from({ length: n }, (_, i) => Promise.resolve(f(i))));
+
+  it('1,000 concurrent consumes with blockMs admit exactly the limit; the block lives in <key>:b with a TTL', async () => {
+    const store = new RedisStore({ client: client!, prefix });
+    const l = createRateLimiter({
+      name: 'exact-block',
+      limit: 100,
+      windowMs: 60_000,
+      blockMs: 120_000,
+      store,
+    });
+    const first = await many(1000, () => l.consume('hot'));
+    expect(first.filter((d) => d.allowed).length).toBe(100);
+    const refused = first.find((d) => !d.allowed)!;
+    expect(refused.retryAfterMs).toBeGreaterThan(60_000);
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(120_000);
+    const blockKey = `${store.keyFor(l.policy, 'hot')}:b`;
+    const ttl = await client!.pttl(blockKey);
+    expect(ttl).toBeGreaterThan(120_000);
+    expect(ttl).toBeLessThanOrEqual(180_000);
+    // Another process (another limiter, no cache of its own yet) sees the block in Redis.
+    const elsewhere = createRateLimiter({
+      name: 'exact-block',
+      limit: 100,
+      windowMs: 60_000,
+      blockMs: 120_000,
+      store: new RedisStore({ client: client!, prefix }),
+    });
+    const second = await many(1000, () => elsewhere.consume('hot'));
+    expect(second.filter((d) => d.allowed).length).toBe(0);
+    await l.reset('hot');
+    expect(await client!.exists(blockKey)).toBe(0);
+    expect((await l.consume('hot')).allowed).toBe(true);
+  });
+
+  it('1,000 concurrent combined decisions (5 per user, 10 per IP) admit exactly what both allow', async () => {
+    const store = new RedisStore({ client: client!, prefix });
+    const perUser = createRateLimiter({
+      name: 'combined-user',
+      limit: 5,
+      windowMs: 60_000,
+      algorithm: 'sliding-log',
+      countRejected: true,
+      store,
+    });
+    const perIp = createRateLimiter({
+      name: 'combined-ip',
+      limit: 10,
+      windowMs: 60_000,
+      blockMs: 60_000,
+      store,
+    });
+    const both = compileCombinedLimit([perUser, perIp]);
+    const users = ['u0', 'u1', 'u2', 'u3'];
+    const results = await many(1000, (i) => both([users[i % 4]!, '198.51.100.1']));
+    expect(results.filter((r) => r.allowed).length).toBe(10);
+    for (let u = 0; u < 4; u++) {
+      expect(results.filter((r, i) => r.allowed && i % 4 === u).length).toBeLessThanOrEqual(5);
+    }
+    // One user on a fresh IP: the user's limit is the smaller one.
+    const alone = await many(1000, () => both(['solo', '198.51.100.2']));
+    expect(alone.filter((r) => r.allowed).length).toBe(5);
+    // The refused requests left the admitting limit alone: exactly 5 on the second IP.
+    const probe = createRateLimiter({
+      name: 'combined-ip',
+      limit: 10,
+      windowMs: 60_000,
+      blockMs: 60_000,
+      store: new RedisStore({ client: client!, prefix }),
+      blockCache: false,
+    });
+    expect((await probe.consume('198.51.100.2', 5)).remaining).toBe(0);
+    expect((await probe.consume('198.51.100.2')).allowed).toBe(false);
+  });
+
+  it('refunds interleaved with 1,000 concurrent combined decisions: exactly what was refunded is admitted again', async () => {
+    const store = new RedisStore({ client: client!, prefix });
+    const perUser = createRateLimiter({ name: 'refund-user', limit: 5, windowMs: 60_000, store });
+    const perIp = createRateLimiter({
+      name: 'refund-ip',
+      limit: 10,
+      windowMs: 60_000,
+      algorithm: 'fixed-window',
+      store,
+    });
+    const both = compileCombinedLimit([perUser, perIp]);
+    const users = ['u0', 'u1', 'u2', 'u3'];
+    const wave = () => many(1000, (i) => both([users[i % 4]!, '203.0.113.1']));
+    const admittedIn = (rs: readonly CombinedDecision[]) => rs.filter((r) => r.allowed).length;
+    const first = await wave();
+    expect(admittedIn(first)).toBe(10);
+    // Four requests turn out not to count (skipSuccessfulRequests): taken back from both
+    // limits while the next 1,000 arrive.
+    const back = first
+      .map((r, i) => ({ r, user: users[i % 4]! }))
+      .filter(({ r }) => r.allowed)
+      .slice(0, 4);
+    const refunds = Promise.all(
+      back.flatMap(({ r, user }) => [
+        perUser.refund(user, r.decisions[0]!),
+        perIp.refund('203.0.113.1', r.decisions[1]!),
+      ]),
+    );
+    const second = await wave();
+    await refunds;
+    const third = await wave();
+    // Never more than the four units given back, and all four once the refunds landed.
+    expect(admittedIn(second) + admittedIn(third)).toBe(4);
+    expect(admittedIn(await wave())).toBe(0);
+  });
+
+  it('a refund of sliding-log after its stamp aged out takes nothing; one in the window takes one (Redis TIME)', async () => {
+    const store = new RedisStore({ client: client!, prefix });
+    const l = createRateLimiter({
+      name: 'refund-log',
+      limit: 2,
+      windowMs: 500,
+      algorithm: 'sliding-log',
+      store,
+      blockCache: false,
+    });
+    const old = await l.consume('k');
+    await new Promise((r) => setTimeout(r, 550));
+    const a = await l.consume('k');
+    await l.consume('k');
+    await l.refund('k', old);
+    expect((await l.consume('k')).allowed).toBe(false);
+    await l.refund('k', a);
+    expect((await l.consume('k')).allowed).toBe(true);
+    expect((await l.consume('k')).allowed).toBe(false);
   });
 
   it('rejects bad options at creation', () => {

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import bodyParser from 'body-parser';
 import corsPackage from 'cors';
 import express from 'express';
-import type { ErrorRequestHandler, Request, RequestHandler, Router } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response, Router } from 'express';
 import { BulwarkError } from 'bulwark';
 import {
   cors,
@@ -17,6 +17,7 @@ import {
 } from 'bulwark/express';
 import {
   appLog,
+  loginAnswer,
   misbehaving,
   protectOptions,
   publicUrlOption,
@@ -43,7 +44,11 @@ function builder(log: AppLog, json: () => RequestHandler): Build {
   const limiterFor = sharedLimiters();
   const { logger } = log;
   const limitOptions = (spec: RateLimitMiddlewareSpec, options: RateLimitSpec) => ({
-    ...rateLimitOptions(options, (req: Request, name) => req.get(name)),
+    ...rateLimitOptions(
+      options,
+      (req: Request, name) => req.get(name),
+      (res: Response) => res.statusCode,
+    ),
     ...(spec.sameLimiter === undefined
       ? {}
       : { limiter: limiterFor(spec.sameLimiter, options.limiter) }),
@@ -132,6 +137,16 @@ function handler(reply: ReplySpec): RequestHandler {
       case 'vary':
         res.vary(reply.field).json(reply.body);
         return;
+      case 'slow':
+        setTimeout(() => {
+          res.json(reply.body);
+        }, reply.ms);
+        return;
+      case 'login': {
+        const { status, body } = loginAnswer(req.get('x-password'));
+        res.status(status).json(body);
+        return;
+      }
     }
   };
 }

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import fastifyCors from '@fastify/cors';
 import Fastify from 'fastify';
-import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BulwarkError } from 'bulwark';
 import {
   cors,
@@ -14,6 +15,7 @@ import {
 } from 'bulwark/fastify';
 import {
   appLog,
+  loginAnswer,
   misbehaving,
   protectOptions,
   publicUrlOption,
@@ -42,7 +44,11 @@ class Translator {
   constructor(readonly log: AppLog) {}
 
   rateLimit(spec: RateLimitSpec, share: string | undefined) {
-    const options = rateLimitOptions(spec, fastifyHeader);
+    const options = rateLimitOptions(
+      spec,
+      fastifyHeader,
+      (reply: FastifyReply) => reply.statusCode,
+    );
     // Fastify plugins are not mounted twice as one instance: sharing a middleware and
     // sharing a limiter are both one limiter here.
     return share === undefined
@@ -226,6 +232,13 @@ class Translator {
                   ? `${current}, ${reply.field}`
                   : reply.field;
               return res.header('Vary', vary).send(reply.body);
+            }
+            case 'slow':
+              await sleep(reply.ms);
+              return res.send(reply.body);
+            case 'login': {
+              const { status, body } = loginAnswer(fastifyHeader(request, 'x-password'));
+              return res.code(status).send(body);
             }
           }
         },

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -19,6 +20,7 @@ import {
 } from 'bulwark/hono';
 import {
   appLog,
+  loginAnswer,
   misbehaving,
   protectOptions,
   publicUrlOption,
@@ -71,7 +73,11 @@ function builder(log: AppLog): Build {
   const limiterFor = sharedLimiters();
   const { logger } = log;
   const limitOptions = (spec: RateLimitMiddlewareSpec, options: RateLimitSpec) => ({
-    ...rateLimitOptions(options, (c: Context, name) => c.req.header(name)),
+    ...rateLimitOptions(
+      options,
+      (c: Context, name) => c.req.header(name),
+      (res: Response) => res.status,
+    ),
     ...(spec.sameLimiter === undefined
       ? {}
       : { limiter: limiterFor(spec.sameLimiter, options.limiter) }),
@@ -162,6 +168,13 @@ function handler(reply: ReplySpec): MiddlewareHandler {
         // Hono has no vary helper: appended to the header, as hono/cors does.
         c.header('Vary', reply.field, { append: true });
         return c.json(reply.body);
+      case 'slow':
+        await sleep(reply.ms);
+        return c.json(reply.body);
+      case 'login': {
+        const { status, body } = loginAnswer(c.req.header('x-password'));
+        return c.json(body, status);
+      }
     }
   };
 }

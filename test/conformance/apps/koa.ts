@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import corsPackage from '@koa/cors';
 import Koa from 'koa';
 import type { Context, Middleware } from 'koa';
@@ -16,6 +17,7 @@ import {
 } from 'bulwark/koa';
 import {
   appLog,
+  loginAnswer,
   misbehaving,
   protectOptions,
   publicUrlOption,
@@ -49,7 +51,12 @@ function builder(log: AppLog): Build {
   const limiterFor = sharedLimiters();
   const { logger } = log;
   const limitOptions = (spec: RateLimitMiddlewareSpec, options: RateLimitSpec) => ({
-    ...rateLimitOptions(options, (ctx: Context, name) => ctx.get(name) || undefined),
+    ...rateLimitOptions(
+      options,
+      (ctx: Context, name) => ctx.get(name) || undefined,
+      // Koa hands requestWasSuccessful the context for both arguments.
+      (ctx: Context) => ctx.status,
+    ),
     ...(spec.sameLimiter === undefined
       ? {}
       : { limiter: limiterFor(spec.sameLimiter, options.limiter) }),
@@ -135,6 +142,16 @@ function handler(reply: ReplySpec): Middleware {
         ctx.vary(reply.field);
         ctx.body = reply.body;
         return;
+      case 'slow':
+        await sleep(reply.ms);
+        ctx.body = reply.body;
+        return;
+      case 'login': {
+        const { status, body } = loginAnswer(ctx.get('x-password') || undefined);
+        ctx.status = status;
+        ctx.body = body;
+        return;
+      }
     }
   };
 }

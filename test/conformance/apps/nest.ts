@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Catch,
   Controller,
@@ -37,6 +38,7 @@ import type { BulwarkModuleOptions, NestRequest } from 'bulwark/nest';
 import { watch } from '../../helpers/serve.js';
 import {
   appLog,
+  loginAnswer,
   misbehaving,
   protectOptions,
   publicUrlOption,
@@ -115,7 +117,7 @@ class Translator {
     // Nest has no onReject: an app changes how rejections look with an exception filter.
     const id = spec.share ?? spec.sameLimiter;
     return {
-      ...rateLimitOptions(options, header),
+      ...rateLimitOptions(options, header, (res: ServerResponse) => res.statusCode),
       ...(id === undefined ? {} : { limiter: this.#limiterFor(id, options.limiter) }),
       logger: this.log.logger,
     };
@@ -292,6 +294,14 @@ function handlerFor(reply: ReplySpec) {
           );
         }
         return reply.body;
+      }
+      case 'slow':
+        return sleep(reply.ms).then(() => reply.body);
+      case 'login': {
+        const { status, body } = loginAnswer(header(req, 'x-password'));
+        // Nest answers with the route's @HttpCode: another status is an HttpException.
+        if (status !== 200) throw new HttpException(body as Record<string, unknown>, status);
+        return body;
       }
     }
   };
