@@ -11,8 +11,10 @@ import type { PendingCall } from './timeout.js';
 export interface RedisStoreOptions {
   /**
    * An ioredis `Redis` or `Cluster` (or anything with `evalsha`, `eval`, `del` and `ping`).
-   * `enableOfflineQueue: false` is recommended: commands then fail at once while Redis is
-   * away instead of queueing, and the limiter's `onStoreError` policy answers. Leave
+   * `enableOfflineQueue: false` is recommended: commands then fail at once while a single
+   * Redis server is away instead of queueing, and the limiter's `onStoreError` policy
+   * answers. Not on a Cluster: a stopped node's keys wait the full `timeoutMs` whatever it
+   * says (ioredis keeps retrying the slot), so give a Cluster a short `timeoutMs`. Leave
    * `enableAutoPipelining` off for this client: the store already sends one command per
    * event-loop turn, and auto-pipelining would only queue that command again. Required.
    */
