@@ -6,6 +6,7 @@ import type {
   ScenarioRequest,
   StartupScenario,
 } from '../types.js';
+import { MC, JSON_TYPE, ok } from './common.js';
 
 /**
  * Abuse protection on every framework: counts taken back once the response is known
@@ -15,14 +16,7 @@ import type {
  * IP, so each scenario can be a client of its own.
  */
 
-const MC = {
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'strict-origin-when-cross-origin',
-} as const;
-const JSON_TYPE = 'application/json; charset=utf-8';
 const TOO_MANY = { detail: 'Too Many Requests' };
-const ok = { kind: 'json', body: { ok: true } } as const;
 const window = { windowMs: 60_000, algorithm: 'fixed-window' } as const;
 const PROXY = ['127.0.0.1'];
 

@@ -1,12 +1,8 @@
 import type { AppSpec, Scenario, ScenarioRequest, StartupScenario } from '../types.js';
+import { MC } from './common.js';
 
 const APP = 'https://app.example.com';
 const PREVIEW = 'https://pr-42.preview.example.com';
-const MC = {
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'strict-origin-when-cross-origin',
-} as const;
 const METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE';
 const EXPOSED = 'RateLimit, RateLimit-Policy, Retry-After';
 const silent = { warn: () => undefined, error: () => undefined };

@@ -7,6 +7,7 @@ import type {
   StartupScenario,
   WebhookSpecOptions,
 } from '../types.js';
+import { MC, ok } from './common.js';
 
 /**
  * The misuse corpus: bulwark wired the way a new user wires it, on every framework. Each
@@ -16,17 +17,11 @@ import type {
  * pass a request that the user meant to check.
  */
 
-const MC = {
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'strict-origin-when-cross-origin',
-} as const;
 const SECRET = 'misuse-secret';
 const payload = JSON.stringify({ event: 'task.created' });
 const signed = signWebhook(payload, SECRET);
 const forged = signWebhook(payload, 'not-the-secret');
 const echo = { kind: 'echo-body' } as const;
-const ok = { kind: 'json', body: { ok: true } } as const;
 const window = { windowMs: 60_000, algorithm: 'fixed-window' } as const;
 const silent = { warn: () => undefined, error: () => undefined };
 

@@ -1,13 +1,7 @@
 import { MemoryStore } from 'bulwark';
 import type { AppSpec, Scenario } from '../types.js';
+import { MC, JSON_TYPE, ok } from './common.js';
 
-const MC = {
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'strict-origin-when-cross-origin',
-} as const;
-const JSON_TYPE = 'application/json; charset=utf-8';
-const ok = { kind: 'json', body: { ok: true } } as const;
 const window = { windowMs: 60_000, algorithm: 'fixed-window' } as const;
 const silent = { warn: () => undefined, error: () => undefined };
 

@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import { signWebhook } from 'bulwark';
 import type { CustomWebhookScheme } from 'bulwark';
 import type { AppSpec, Scenario, ScenarioRequest } from '../types.js';
+import { MC, JSON_TYPE } from './common.js';
 
 /**
  * The senders bulwark verifies beyond Mission Control and Standard Webhooks v1: Discord
@@ -12,12 +13,6 @@ import type { AppSpec, Scenario, ScenarioRequest } from '../types.js';
  * real HTTP to each framework, where the answer must be the same.
  */
 
-const MC = {
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'strict-origin-when-cross-origin',
-} as const;
-const JSON_TYPE = 'application/json; charset=utf-8';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 const PUBLIC_BASE = 'https://hooks.example.com';
 const SHOPIFY_SECRET = 'shopify-app-secret';

@@ -1,13 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { signWebhook } from 'bulwark';
 import type { AppSpec, Scenario, ScenarioRequest } from '../types.js';
+import { JSON_TYPE } from './common.js';
 
 const MC_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'strict-origin-when-cross-origin',
 } as const;
-const JSON_TYPE = 'application/json; charset=utf-8';
 const LIMIT = 256;
 const SECRET = 'conformance-secret';
 const SW_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
