@@ -91,7 +91,9 @@ function settle(
 /** One consumeAll() waiting for its batch: several limits of one request. */
 interface QueuedGroup {
   readonly keys: readonly string[];
-  readonly args: readonly string[];
+  /** Each limit's compiled policy, sent once per batch however many requests use it. */
+  readonly policies: readonly Compiled[];
+  readonly costs: readonly string[];
   readonly limits: readonly number[];
   readonly now: string;
   readonly resolve: (d: readonly RateLimitDecision[]) => void;
@@ -211,22 +213,15 @@ export class RedisStore implements RateLimitStore {
     calls: readonly RateLimitCall[],
   ): Promise<readonly RateLimitDecision[] | undefined> | undefined {
     const keys: string[] = [];
-    const args: string[] = [String(calls.length)];
+    const policies: Compiled[] = [];
+    const costs: string[] = [];
     const limits: number[] = [];
     for (const call of calls) {
       const c = this.#compile(call.policy);
       keys.push(`${c.keyPrefix}${call.key}}`);
+      policies.push(c);
+      costs.push(call.cost === 1 ? '1' : String(call.cost));
       limits.push(c.limit);
-      args.push(
-        c.algorithm,
-        c.limitArg,
-        c.windowArg,
-        c.countRejected,
-        c.blockMs,
-        c.blockMultiplier,
-        c.maxBlockMs,
-        String(call.cost),
-      );
     }
     let batchKey = '';
     if (this.#cluster) {
@@ -238,7 +233,8 @@ export class RedisStore implements RateLimitStore {
     return new Promise<readonly RateLimitDecision[]>((resolve, reject) => {
       const group: QueuedGroup = {
         keys,
-        args,
+        policies,
+        costs,
         limits,
         now,
         resolve,
@@ -283,11 +279,38 @@ export class RedisStore implements RateLimitStore {
 
   #sendGroups(groups: readonly QueuedGroup[]): void {
     const keys: string[] = [];
-    const args: string[] = [groups[0]?.now ?? '', String(groups.length)];
+    // Each policy's constants once per batch; a request then sends a number and a cost per limit.
+    const numbers = new Map<Compiled, string>();
+    const constants: string[] = [];
+    const requests: string[] = [];
     for (const g of groups) {
       keys.push(...g.keys);
-      args.push(...g.args);
+      requests.push(String(g.policies.length));
+      g.policies.forEach((c, i) => {
+        let n = numbers.get(c);
+        if (n === undefined) {
+          n = String(numbers.size + 1);
+          numbers.set(c, n);
+          constants.push(
+            c.algorithm,
+            c.limitArg,
+            c.windowArg,
+            c.countRejected,
+            c.blockMs,
+            c.blockMultiplier,
+            c.maxBlockMs,
+          );
+        }
+        requests.push(n, g.costs[i] ?? '1');
+      });
     }
+    const args = [
+      groups[0]?.now ?? '',
+      String(groups.length),
+      String(numbers.size),
+      ...constants,
+      ...requests,
+    ];
     const fail = (error: unknown): void => {
       for (const g of groups) if (g.pending.finish()) g.reject(asError(error));
     };

@@ -7,9 +7,25 @@ import { TOKEN_BUCKET } from './token-bucket.js';
 export const ALGORITHM_ORDER = ['sliding-window', 'sliding-log', 'fixed-window', 'token-bucket'] as const;
 
 /**
+ * How every algorithm body ends: its `finish(count)` writes the state with or without this
+ * request's count and returns the decision. `dry` (the first pass of a combined decision)
+ * leaves an admitted request uncounted and returns a `commit` that counts it from the state
+ * already read, so a combined decision reads each limit's state once.
+ */
+const TAIL = `
+local count = countRejected
+if allowed then count = not dry end
+if dry and allowed then
+  local r = finish(false)
+  r.commit = function() return finish(true) end
+  return r
+end
+return finish(count)
+`;
+
+/**
  * What every script shares. Each algorithm is a function of `(key, cost, now, limit, w,
- * countRejected, dry)` returning `{ allowed, remaining, resetMs, retryAfterMs, stamp }`
- * (`dry`: an admitted request is not counted, the first pass of a combined decision);
+ * countRejected, dry)` returning `{ allowed, remaining, resetMs, retryAfterMs, stamp }`;
  * `decideBlocked` adds the policy's block around it, mirroring src/rate-limit/block.ts. The
  * block state lives in `<key>:b` (same hash tag, same Cluster slot): `u` = blocked until,
  * `l` = blocks imposed this episode, expiring one window after the block ends.
@@ -18,16 +34,16 @@ const COMMON = `
 if redis.replicate_commands then redis.replicate_commands() end
 local function up(x) return math.ceil(x - 1e-6) end
 local function sliding_window(key, cost, now, limit, w, countRejected, dry)
-${SLIDING_WINDOW}
+${SLIDING_WINDOW}${TAIL}
 end
 local function sliding_log(key, cost, now, limit, w, countRejected, dry)
-${SLIDING_LOG}
+${SLIDING_LOG}${TAIL}
 end
 local function fixed_window(key, cost, now, limit, w, countRejected, dry)
-${FIXED_WINDOW}
+${FIXED_WINDOW}${TAIL}
 end
 local function token_bucket(key, cost, now, limit, w, countRejected, dry)
-${TOKEN_BUCKET}
+${TOKEN_BUCKET}${TAIL}
 end
 local ALGORITHMS = { sliding_window, sliding_log, fixed_window, token_bucket }
 local function blockLength(blockMs, mult, maxBlock, level)
@@ -110,45 +126,48 @@ return out
 
 /**
  * Combined decisions (several limits on one request), a batch of them per run. ARGV[1] is
- * the time ('' for Redis TIME), ARGV[2] the number of requests; then per request its number
- * of limits, and per limit the algorithm's number, limit, window, countRejected, blockMs,
- * blockMultiplier, maxBlockMs and cost. KEYS hold every limit's key in the same order. Each
- * request is decided in two passes: the first counts nothing it admits; only when every
- * limit admitted does the second count. Returns per request the list of its decisions.
+ * the time ('' for Redis TIME), ARGV[2] the number of requests, ARGV[3] the number of
+ * policies; then each policy once (algorithm number, limit, window, countRejected, blockMs,
+ * blockMultiplier, maxBlockMs); then per request its number of limits and, per limit, its
+ * policy's number and cost. KEYS hold every limit's key in the same order. Each limit's state
+ * is read once: the first pass decides without counting what it admits, and only when every
+ * limit of the request admitted does each `commit` count it. Returns per request the list of
+ * its decisions.
  */
 export const COMBINED = `${COMMON}
 local now = timeOr(ARGV[1])
 local requests = tonumber(ARGV[2])
-local a = 3
+local policies = {}
+local a = 4
+for p = 1, tonumber(ARGV[3]) do
+  policies[p] = {
+    ALGORITHMS[tonumber(ARGV[a])], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]),
+    ARGV[a + 3] == '1', tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6])
+  }
+  a = a + 7
+end
 local k = 1
 local out = {}
 for q = 1, requests do
   local n = tonumber(ARGV[a])
   a = a + 1
-  local specs = {}
-  for j = 1, n do
-    specs[j] = {
-      ALGORITHMS[tonumber(ARGV[a])], KEYS[k], tonumber(ARGV[a + 7]), tonumber(ARGV[a + 1]),
-      tonumber(ARGV[a + 2]), ARGV[a + 3] == '1', tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5]),
-      tonumber(ARGV[a + 6])
-    }
-    a = a + 8
-    k = k + 1
-  end
   local results = {}
   local all = true
   for j = 1, n do
-    local s = specs[j]
-    results[j] = decideBlocked(s[1], s[2], s[3], now, s[4], s[5], s[6], true, s[7], s[8], s[9])
-    if results[j][1] == 0 then all = false end
+    local p = policies[tonumber(ARGV[a])]
+    local r = decideBlocked(p[1], KEYS[k], tonumber(ARGV[a + 1]), now, p[2], p[3], p[4], true, p[5], p[6], p[7])
+    a = a + 2
+    k = k + 1
+    results[j] = r
+    if r[1] == 0 then all = false end
   end
-  if all then
-    for j = 1, n do
-      local s = specs[j]
-      results[j] = decideBlocked(s[1], s[2], s[3], now, s[4], s[5], s[6], false, s[7], s[8], s[9])
-    end
+  local reply = {}
+  for j = 1, n do
+    local r = results[j]
+    if all then r = r.commit() end
+    reply[j] = { r[1], r[2], r[3], r[4], r[5] }
   end
-  out[q] = results
+  out[q] = reply
 end
 return out
 `;

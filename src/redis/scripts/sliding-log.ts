@@ -4,7 +4,7 @@
  * left the window are cut from the tail (found by binary search when there are several, so
  * a burst of expiries costs O(log n) calls, never a scan), the count is the list's length,
  * and an admitted request pushes its timestamps at the head. The key expires with its
- * newest timestamp.
+ * newest timestamp. `finish` writes this request's count, or not (see ./prelude.ts).
  */
 export const SLIDING_LOG = `
 local horizon = now - w
@@ -25,35 +25,36 @@ if n > limit then
   n = limit
 end
 local allowed = n + cost <= limit
-local resetMs = 0
-local count = countRejected
-if allowed then count = not dry end
-if count then
-  -- In chunks: unpack() of a very large cost would overflow Lua's stack.
-  local left = cost
-  while left > 0 do
-    local chunk = math.min(left, 1000)
-    local stamps = {}
-    for i = 1, chunk do stamps[i] = now end
-    redis.call('LPUSH', key, unpack(stamps))
-    left = left - chunk
+local function finish(count)
+  local nn = n
+  local resetMs = 0
+  if count then
+    -- In chunks: unpack() of a very large cost would overflow Lua's stack.
+    local left = cost
+    while left > 0 do
+      local chunk = math.min(left, 1000)
+      local stamps = {}
+      for i = 1, chunk do stamps[i] = now end
+      redis.call('LPUSH', key, unpack(stamps))
+      left = left - chunk
+    end
+    nn = n + cost
+    if nn > limit then
+      redis.call('LTRIM', key, 0, limit - 1)
+      nn = limit
+    end
+    resetMs = w
+    redis.call('PEXPIRE', key, w)
+  elseif n > 0 then
+    resetMs = tonumber(redis.call('LINDEX', key, 0)) + w - now
   end
-  n = n + cost
-  if n > limit then
-    redis.call('LTRIM', key, 0, limit - 1)
-    n = limit
+  local retry = 0
+  if not allowed then
+    -- The (limit - cost + 1)-th most recent timestamp, counted from the tail.
+    retry = tonumber(redis.call('LINDEX', key, limit - cost - nn)) + w - now
   end
-  resetMs = w
-  redis.call('PEXPIRE', key, w)
-elseif n > 0 then
-  resetMs = tonumber(redis.call('LINDEX', key, 0)) + w - now
+  local stamp = 0
+  if allowed and count then stamp = now end
+  return { allowed and 1 or 0, limit - nn, resetMs, retry, string.format('%.17g', stamp) }
 end
-local retry = 0
-if not allowed then
-  -- The (limit - cost + 1)-th most recent timestamp, counted from the tail.
-  retry = tonumber(redis.call('LINDEX', key, limit - cost - n)) + w - now
-end
-local stamp = 0
-if allowed and count then stamp = now end
-return { allowed and 1 or 0, limit - n, resetMs, retry, string.format('%.17g', stamp) }
 `;
