@@ -136,12 +136,32 @@ function median(sorted: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** Every case's rate in each round, as well as its median: rounds[i][r] is case i in round r. */
+export interface MeasuredRounds {
+  readonly results: BenchResult[];
+  /** Per case, its rate in each round, in round order: cases measured in one round are paired. */
+  readonly rounds: readonly (readonly number[])[];
+}
+
 /** Measures every case in interleaved rounds after a warm-up; returns each one's median. */
 export async function measure(
   cases: readonly BenchCase[],
   options: MeasureOptions,
   progress?: Progress,
 ): Promise<BenchResult[]> {
+  return (await measureRounds(cases, options, progress)).results;
+}
+
+/**
+ * {@link measure}, keeping each round's rate: a ratio of two cases taken per round (both
+ * measured moments apart) moves far less with a shared machine's load than the ratio of
+ * their medians does.
+ */
+export async function measureRounds(
+  cases: readonly BenchCase[],
+  options: MeasureOptions,
+  progress?: Progress,
+): Promise<MeasuredRounds> {
   const kinds: boolean[] = [];
   for (const c of cases) {
     const first = c.run(counter++);
@@ -159,8 +179,8 @@ export async function measure(
       samples[i]!.push(await timeOne(c, kinds[i]!, options.roundMs));
     }
   }
-  return cases.map((c, i) => {
-    const sorted = samples[i]!.sort((a, b) => a - b);
+  const results = cases.map((c, i) => {
+    const sorted = [...samples[i]!].sort((a, b) => a - b);
     return {
       name: c.name,
       opsPerSec: median(sorted),
@@ -168,6 +188,7 @@ export async function measure(
       maxOpsPerSec: sorted[sorted.length - 1] ?? 0,
     };
   });
+  return { results, rounds: samples };
 }
 
 /** `1,234,567`. */

@@ -44,6 +44,7 @@ describe.skipIf(noRedis)('npm run bench -- --smoke', () => {
     expect(code, stderr).toBe(0);
     // Progress names the group, the round and the case.
     expect(stderr).toMatch(/\[rate-limit\] round 1\/1 {2}bulwark sliding-window/);
+    expect(stderr).toMatch(/\[abuse\] round 1\/1 {2}bulwark RedisStore, blockMs \(block cache\)/);
     expect(stderr).toMatch(/\[http\] Fastify 5 round 1\/1 {2}bare/);
     expect(stderr).toMatch(/\[http\] Koa 3 CORS round 1\/1 {2}preflight {2}bulwark cors/);
 
@@ -55,6 +56,10 @@ describe.skipIf(noRedis)('npm run bench -- --smoke', () => {
       '### Rate limiting, MemoryStore, 100,000 keys round-robin',
       '### Rate limiting, RedisStore, 1 in flight, 10,000 keys',
       '### Rate limiting, RedisStore, 256 in flight, 10,000 keys',
+      '### Abuse, a blocked key hammered, 1 in flight',
+      '### Abuse, a blocked key hammered, 64 in flight',
+      '### Abuse, two limits combined on RedisStore, 1 in flight, 10,000 keys',
+      '### Abuse, two limits combined on RedisStore, 64 in flight, 10,000 keys',
       '### Webhook verification, 1 KiB body',
       '### Webhook verification, 64 KiB body',
       '### Redact a gateway object with 20 agents to JSON',
@@ -82,6 +87,17 @@ describe.skipIf(noRedis)('npm run bench -- --smoke', () => {
       '| bulwark token-bucket',
       '| rate-limiter-flexible RateLimiterRedis',
       '| ioredis INCR, auto-pipelined (floor)',
+      '| MemoryStore, 1 hot key: awaited limiter.consume() vs RateLimiterMemory',
+      '| rate-limiter-flexible RateLimiterRedis, blockDuration',
+      '| bulwark RedisStore, blockMs (block cache)',
+      '| bulwark MemoryStore, blockMs',
+      '| rate-limiter-flexible RateLimiterRedis, inMemoryBlockOnConsumed',
+      '| Blocked key, 64 in flight: bulwark RedisStore vs RateLimiterRedis',
+      '| Blocked key, 64 in flight: bulwark RedisStore vs bulwark MemoryStore',
+      '| bulwark one limit, limiter.decide()',
+      '| bulwark two limits, compileCombinedLimit',
+      '| rate-limiter-flexible RateLimiterUnion of two RateLimiterRedis',
+      '| Combined limits on RedisStore, 64 in flight: two combined vs one limit',
       '| node:crypto floor, github and mission-control',
       '| bulwark discord, verifySignature',
       '| twilio validateRequest',
