@@ -2,7 +2,7 @@ import { maskUrlCredentials } from 'bulwark';
 import type { RateLimitCall, RateLimitDecision, RateLimitPolicy, RateLimitStore } from 'bulwark';
 import { clientUrl } from './client.js';
 import type { RedisStoreClient } from './client.js';
-import { ALGORITHM_NUMBER, COMBINED_SCRIPT, REFUND_SCRIPT, SCRIPTS } from './script.js';
+import { ALGORITHM_NUMBER, COMBINED_SCRIPT, REFUND_SCRIPT, RESET_SCRIPT, SCRIPTS } from './script.js';
 import type { LuaScript } from './script.js';
 import { TimeoutQueue } from './timeout.js';
 import type { PendingCall } from './timeout.js';
@@ -19,7 +19,11 @@ export interface RedisStoreOptions {
    * event-loop turn, and auto-pipelining would only queue that command again. Required.
    */
   readonly client: RedisStoreClient;
-  /** Prefix of every key: `<prefix><limiter name>:{<key>}`. Default: `'bulwark:rl:'`. */
+  /**
+   * Prefix of every key: counts live in one hash per client key, `<prefix>{<key>}` (a field
+   * per limiter), and the sliding log in its own list, `<prefix><limiter name>:{<key>}`.
+   * Default: `'bulwark:rl:'`.
+   */
   readonly prefix?: string;
   /**
    * The longest a decision may wait for Redis, in milliseconds; past it the call fails and
@@ -35,7 +39,12 @@ export interface RedisStoreOptions {
 
 interface Compiled {
   readonly script: LuaScript;
-  readonly keyPrefix: string;
+  /** `<prefix>{`: the client key's hash, which holds every hash-based limiter's fields. */
+  readonly hashPrefix: string;
+  /** The sliding log's own list, `<prefix><name>:{`; undefined for the other algorithms. */
+  readonly listPrefix: string | undefined;
+  /** The limiter's fields in the hash: `<name>:a`, `<name>:b`, ... */
+  readonly fieldPrefix: string;
   readonly limit: number;
   /** The script's constant arguments, as strings once, not converted per call. */
   readonly limitArg: string;
@@ -109,7 +118,9 @@ function tagOf(redisKey: string): string {
 
 /** One consume() waiting for its batch to be sent. */
 interface QueuedCall {
+  /** The client key's hash, then the algorithm's own key (the hash again, or the log's list). */
   readonly key: string;
+  readonly own: string;
   readonly cost: string;
   readonly now: string;
   readonly resolve: (d: RateLimitDecision) => void;
@@ -175,18 +186,32 @@ export class RedisStore implements RateLimitStore {
     this.#cluster = (client as { isCluster?: unknown }).isCluster === true;
   }
 
-  /** The Redis key for `key` under `policy`. */
+  /**
+   * The Redis key holding `key`'s count under `policy`: the client key's hash
+   * (`<prefix>{<key>}`, one field per limiter, such as `<name>:b`), or for the sliding log its
+   * own list (`<prefix><name>:{<key>}`). A block, for any algorithm, is in the hash.
+   */
   keyFor(policy: RateLimitPolicy, key: string): string {
-    return `${this.#compile(policy).keyPrefix}${key}}`;
+    return this.#ownKey(this.#compile(policy), key);
+  }
+
+  /** The client key's hash (`<prefix>{<key>}`), where blocks and hash-based counts live. */
+  hashFor(key: string): string {
+    return `${this.#prefix}{${key}}`;
+  }
+
+  #ownKey(c: Compiled, key: string): string {
+    return `${c.listPrefix ?? c.hashPrefix}${key}}`;
   }
 
   consume(policy: RateLimitPolicy, key: string, cost: number): Promise<RateLimitDecision> {
     const c = this.#compile(policy);
-    const redisKey = `${c.keyPrefix}${key}}`;
+    const redisKey = `${c.hashPrefix}${key}}`;
     const now = this.#clock === undefined ? '' : String(this.#clock());
     return new Promise<RateLimitDecision>((resolve, reject) => {
       const call: QueuedCall = {
         key: redisKey,
+        own: c.listPrefix === undefined ? redisKey : `${c.listPrefix}${key}}`,
         cost: cost === 1 ? '1' : String(cost),
         now,
         resolve,
@@ -195,7 +220,7 @@ export class RedisStore implements RateLimitStore {
       };
       // Calls made in the same turn of the event loop travel together: one EVALSHA decides
       // them all, in call order. A Cluster batch holds one key (one hash slot) only.
-      const batchKey = this.#cluster ? redisKey : c;
+      const batchKey = this.#cluster ? `${c.fieldPrefix}${redisKey}` : c;
       const batch = this.#queue.get(batchKey);
       if (batch === undefined) this.#queue.set(batchKey, { c, calls: [call] });
       else batch.calls.push(call);
@@ -218,7 +243,7 @@ export class RedisStore implements RateLimitStore {
     const limits: number[] = [];
     for (const call of calls) {
       const c = this.#compile(call.policy);
-      keys.push(`${c.keyPrefix}${call.key}}`);
+      keys.push(`${c.hashPrefix}${call.key}}`, this.#ownKey(c, call.key));
       policies.push(c);
       costs.push(call.cost === 1 ? '1' : String(call.cost));
       limits.push(c.limit);
@@ -257,8 +282,17 @@ export class RedisStore implements RateLimitStore {
   ): Promise<void> {
     const c = this.#compile(policy);
     const now = this.#clock === undefined ? '' : String(this.#clock());
-    const args = [c.algorithm, c.limitArg, c.windowArg, String(cost), String(stamp), now];
-    await this.#timeouts.run(this.#evalScript(REFUND_SCRIPT, [`${c.keyPrefix}${key}}`], args));
+    const args = [
+      c.algorithm,
+      c.limitArg,
+      c.windowArg,
+      String(cost),
+      String(stamp),
+      now,
+      c.fieldPrefix,
+    ];
+    const keys = [`${c.hashPrefix}${key}}`, this.#ownKey(c, key)];
+    await this.#timeouts.run(this.#evalScript(REFUND_SCRIPT, keys, args));
   }
 
   #schedule(): void {
@@ -299,6 +333,7 @@ export class RedisStore implements RateLimitStore {
             c.blockMs,
             c.blockMultiplier,
             c.maxBlockMs,
+            c.fieldPrefix,
           );
         }
         requests.push(n, g.costs[i] ?? '1');
@@ -350,8 +385,17 @@ export class RedisStore implements RateLimitStore {
   };
 
   #send(c: Compiled, calls: readonly QueuedCall[]): void {
-    const args: string[] = calls.map((call) => call.key);
-    args.push(c.limitArg, c.windowArg, c.countRejected, c.blockMs, c.blockMultiplier, c.maxBlockMs);
+    const args: string[] = [];
+    for (const call of calls) args.push(call.key, call.own);
+    args.push(
+      c.limitArg,
+      c.windowArg,
+      c.countRejected,
+      c.blockMs,
+      c.blockMultiplier,
+      c.maxBlockMs,
+      c.fieldPrefix,
+    );
     for (const call of calls) args.push(call.cost, call.now);
     const settleAll = (reply: unknown): void => {
       if (!Array.isArray(reply) || reply.length !== calls.length) {
@@ -363,22 +407,24 @@ export class RedisStore implements RateLimitStore {
       });
     };
     const client = this.#client;
-    client.evalsha(c.script.sha, calls.length, ...args).then(settleAll, (error: unknown) => {
+    const keyCount = calls.length * 2;
+    client.evalsha(c.script.sha, keyCount, ...args).then(settleAll, (error: unknown) => {
       // Redis restarted or SCRIPT FLUSH: EVAL sends the source and caches it again.
       if (!isNoScript(error)) {
         failAll(calls, asError(error));
         return;
       }
-      client.eval(c.script.source, calls.length, ...args).then(settleAll, (retryError: unknown) => {
+      client.eval(c.script.source, keyCount, ...args).then(settleAll, (retryError: unknown) => {
         failAll(calls, asError(retryError));
       });
     });
   }
 
   async reset(policy: RateLimitPolicy, key: string): Promise<void> {
-    const redisKey = this.keyFor(policy, key);
-    // The block state too: a reset (a successful login) ends the lockout.
-    await this.#timeouts.run(this.#client.del(redisKey, `${redisKey}:b`));
+    const c = this.#compile(policy);
+    // The block too: a reset (a successful login) ends the lockout.
+    const keys = [`${c.hashPrefix}${key}}`, this.#ownKey(c, key)];
+    await this.#timeouts.run(this.#evalScript(RESET_SCRIPT, keys, [c.fieldPrefix]));
   }
 
   /**
@@ -402,7 +448,10 @@ export class RedisStore implements RateLimitStore {
     if (c === undefined) {
       c = {
         script: SCRIPTS[policy.algorithm],
-        keyPrefix: `${this.#prefix}${policy.name}:{`,
+        hashPrefix: `${this.#prefix}{`,
+        listPrefix:
+          policy.algorithm === 'sliding-log' ? `${this.#prefix}${policy.name}:{` : undefined,
+        fieldPrefix: `${policy.name}:`,
         limit: policy.limit,
         limitArg: String(policy.limit),
         windowArg: String(policy.windowMs),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RateLimitAlgorithm } from 'bulwark';
-import { ALGORITHM_ORDER, batched, COMBINED, REFUND } from './scripts/prelude.js';
+import { ALGORITHM_ORDER, batched, COMBINED, REFUND, RESET } from './scripts/prelude.js';
 
 /** A Lua script with its SHA1, computed once at load, for EVALSHA. */
 export interface LuaScript {
@@ -33,3 +33,6 @@ export const COMBINED_SCRIPT: LuaScript = script(COMBINED);
 
 /** Takes back a count. */
 export const REFUND_SCRIPT: LuaScript = script(REFUND);
+
+/** Forgets one limiter's state for a key. */
+export const RESET_SCRIPT: LuaScript = script(RESET);

@@ -48,13 +48,16 @@ describe.skipIf(noRedis)('RedisStore', () => {
     expect(third).toMatchObject({ allowed: false, remaining: 0 });
     expect(third.retryAfterMs).toBeGreaterThan(0);
     expect(third.retryAfterMs).toBeLessThanOrEqual(10_000);
-    const key = `${prefix}clock:{1.2.3.4}`;
+    // One hash per client key, a field per limiter; its expiry covers the state, with room
+    // to spare (at most twice what the state needs), and only ever grows.
+    const key = `${prefix}{1.2.3.4}`;
     expect(store.keyFor(l.policy, '1.2.3.4')).toBe(key);
+    expect(await client!.hget(key, 'clock:b')).toBe('2');
     const ttl = await client!.pttl(key);
     expect(ttl).toBeGreaterThan(0);
-    expect(ttl).toBeLessThanOrEqual(10_000);
+    expect(ttl).toBeLessThanOrEqual(20_000);
     await l.reset('1.2.3.4');
-    expect(await client!.exists(key)).toBe(0);
+    expect(await client!.hmget(key, 'clock:a', 'clock:b')).toEqual([null, null]);
   });
 
   it('sliding-log agrees with MemoryStore on big costs, a lowered limit and mass expiry', async () => {
@@ -105,10 +108,10 @@ describe.skipIf(noRedis)('RedisStore', () => {
         store,
         algorithm,
       });
-      await l.consume('k');
-      const ttl = await client!.pttl(store.keyFor(l.policy, 'k'));
+      await l.consume(`ttl-${algorithm}`);
+      const ttl = await client!.pttl(store.keyFor(l.policy, `ttl-${algorithm}`));
       expect(ttl, algorithm).toBeGreaterThan(0);
-      expect(ttl, algorithm).toBeLessThanOrEqual(10_000);
+      expect(ttl, algorithm).toBeLessThanOrEqual(20_000);
     }
   });
 
@@ -154,7 +157,7 @@ describe.skipIf(noRedis)('RedisStore', () => {
   const many = <T>(n: number, f: (i: number) => T | Promise<T>): Promise<T[]> =>
     Promise.all(Array.from({ length: n }, (_, i) => Promise.resolve(f(i))));
 
-  it('1,000 concurrent consumes with blockMs admit exactly the limit; the block lives in <key>:b with a TTL', async () => {
+  it('1,000 concurrent consumes with blockMs admit exactly the limit; the block lives in the hash with a TTL', async () => {
     const store = new RedisStore({ client: client!, prefix });
     const l = createRateLimiter({
       name: 'exact-block',
@@ -163,15 +166,17 @@ describe.skipIf(noRedis)('RedisStore', () => {
       blockMs: 120_000,
       store,
     });
-    const first = await many(1000, () => l.consume('hot'));
+    const first = await many(1000, () => l.consume('exact-hot'));
     expect(first.filter((d) => d.allowed).length).toBe(100);
     const refused = first.find((d) => !d.allowed)!;
     expect(refused.retryAfterMs).toBeGreaterThan(60_000);
     expect(refused.retryAfterMs).toBeLessThanOrEqual(120_000);
-    const blockKey = `${store.keyFor(l.policy, 'hot')}:b`;
-    const ttl = await client!.pttl(blockKey);
-    expect(ttl).toBeGreaterThan(120_000);
-    expect(ttl).toBeLessThanOrEqual(180_000);
+    const hash = store.hashFor('exact-hot');
+    expect(Number(await client!.hget(hash, 'exact-block:l'))).toBe(1);
+    const ttl = await client!.pttl(hash);
+    // The block (120 s) and one window to remember the episode, with room to spare.
+    expect(ttl).toBeGreaterThan(180_000);
+    expect(ttl).toBeLessThanOrEqual(360_000);
     // Another process (another limiter, no cache of its own yet) sees the block in Redis.
     const elsewhere = createRateLimiter({
       name: 'exact-block',
@@ -180,11 +185,11 @@ describe.skipIf(noRedis)('RedisStore', () => {
       blockMs: 120_000,
       store: new RedisStore({ client: client!, prefix }),
     });
-    const second = await many(1000, () => elsewhere.consume('hot'));
+    const second = await many(1000, () => elsewhere.consume('exact-hot'));
     expect(second.filter((d) => d.allowed).length).toBe(0);
-    await l.reset('hot');
-    expect(await client!.exists(blockKey)).toBe(0);
-    expect((await l.consume('hot')).allowed).toBe(true);
+    await l.reset('exact-hot');
+    expect(await client!.hmget(hash, 'exact-block:u', 'exact-block:l')).toEqual([null, null]);
+    expect((await l.consume('exact-hot')).allowed).toBe(true);
   });
 
   it('1,000 concurrent combined decisions (5 per user, 10 per IP) admit exactly what both allow', async () => {
@@ -261,6 +266,50 @@ describe.skipIf(noRedis)('RedisStore', () => {
     // Never more than the four units given back, and all four once the refunds landed.
     expect(admittedIn(second) + admittedIn(third)).toBe(4);
     expect(admittedIn(await wave())).toBe(0);
+  });
+
+  it('limits keyed alike share one hash; a blocked limit refuses a combined decision and the other counts nothing', async () => {
+    const store = new RedisStore({ client: client!, prefix });
+    const burst = createRateLimiter({
+      name: 'alike-burst',
+      limit: 2,
+      windowMs: 60_000,
+      blockMs: 300_000,
+      store,
+      blockCache: false,
+    });
+    const daily = createRateLimiter({
+      name: 'alike-day',
+      limit: 100,
+      windowMs: 86_400_000,
+      algorithm: 'token-bucket',
+      store,
+      blockCache: false,
+    });
+    const both = compileCombinedLimit([burst, daily]);
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push(await both(['alike', 'alike']));
+    expect(results.map((r) => r.allowed)).toEqual([true, true, false, false, false]);
+    // The third was refused by the burst limit and blocked it; the fourth and fifth met the
+    // block itself, and the daily limit counted none of the three.
+    const blocked = results[4]!.decisions[0]!;
+    expect(blocked.retryAfterMs).toBeGreaterThan(290_000);
+    const hash = store.hashFor('alike');
+    const fields = await client!.hgetall(hash);
+    expect(Object.keys(fields).sort()).toEqual(
+      [
+        '~e',
+        'alike-burst:a',
+        'alike-burst:b',
+        'alike-burst:c',
+        'alike-burst:l',
+        'alike-burst:u',
+        'alike-day:t',
+      ].sort(),
+    );
+    expect((await daily.consume('alike')).remaining).toBe(97);
+    // The hash outlives the longest need of its fields: the block and one window after it.
+    expect(await client!.pttl(hash)).toBeGreaterThan(300_000);
   });
 
   it('a refund of sliding-log after its stamp aged out takes nothing; one in the window takes one (Redis TIME)', async () => {

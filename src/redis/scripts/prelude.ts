@@ -7,79 +7,130 @@ import { TOKEN_BUCKET } from './token-bucket.js';
 export const ALGORITHM_ORDER = ['sliding-window', 'sliding-log', 'fixed-window', 'token-bucket'] as const;
 
 /**
- * How every algorithm body ends: its `finish(count)` writes the state with or without this
- * request's count and returns the decision. `dry` (the first pass of a combined decision)
- * leaves an admitted request uncounted and returns a `commit` that counts it from the state
- * already read, so a combined decision reads each limit's state once.
+ * How every algorithm body ends: its `finish(count)` returns the decision with the fields to
+ * write, with or without this request's count. `dry` (the first pass of a combined decision)
+ * answers an admitted request with only `{ 1, commit = finish }`: `commit(true)` counts it
+ * from the state already read, `commit(false)` describes it uncounted, so a combined
+ * decision reads each client key's state once and builds each decision once.
  */
 const TAIL = `
+if dry and allowed then
+  return { 1, commit = finish }
+end
 local count = countRejected
 if allowed then count = not dry end
-if dry and allowed then
-  local r = finish(false)
-  r.commit = function() return finish(true) end
-  return r
-end
 return finish(count)
 `;
 
 /**
- * What every script shares. Each algorithm is a function of `(key, cost, now, limit, w,
- * countRejected, dry)` returning `{ allowed, remaining, resetMs, retryAfterMs, stamp }`;
- * `decideBlocked` adds the policy's block around it, mirroring src/rate-limit/block.ts. The
- * block state lives in `<key>:b` (same hash tag, same Cluster slot): `u` = blocked until,
- * `l` = blocks imposed this episode, expiring one window after the block ends.
+ * What every script shares. State lives in one hash per client key, `<prefix>{<key>}`, one
+ * field per limiter and letter (`<name>:a`), so every limit of a request keyed alike is one
+ * HMGET and one HSET however many limits there are; the sliding log keeps a list of its own
+ * (`D`). Each algorithm is a function of `(st, D, cost, now, limit, w, countRejected, dry)`,
+ * `st` being its fields as read, returning `{ allowed, remaining, resetMs, retryAfterMs,
+ * stamp }` plus `writes` (letters and values) and `need` (how long the state must live).
+ * `decideBlocked` adds the policy's block (`u` = blocked until, `l` = blocks this episode),
+ * mirroring src/rate-limit/block.ts. The hash's expiry only ever grows, and its field `~e`
+ * remembers it, so a limit with a short window never cuts short a longer one's state: it is
+ * read with the state and extended (with room to spare) only when a write needs longer.
  */
 const COMMON = `
 if redis.replicate_commands then redis.replicate_commands() end
+local NONE = {}
 local function up(x) return math.ceil(x - 1e-6) end
-local function sliding_window(key, cost, now, limit, w, countRejected, dry)
+local function fmt(x) return string.format('%.17g', x) end
+local function sliding_window(st, D, cost, now, limit, w, countRejected, dry)
 ${SLIDING_WINDOW}${TAIL}
 end
-local function sliding_log(key, cost, now, limit, w, countRejected, dry)
+local function sliding_log(st, D, cost, now, limit, w, countRejected, dry)
 ${SLIDING_LOG}${TAIL}
 end
-local function fixed_window(key, cost, now, limit, w, countRejected, dry)
+local function fixed_window(st, D, cost, now, limit, w, countRejected, dry)
 ${FIXED_WINDOW}${TAIL}
 end
-local function token_bucket(key, cost, now, limit, w, countRejected, dry)
+local function token_bucket(st, D, cost, now, limit, w, countRejected, dry)
 ${TOKEN_BUCKET}${TAIL}
 end
 local ALGORITHMS = { sliding_window, sliding_log, fixed_window, token_bucket }
+local LETTERS = { { 'a', 'b', 'c' }, {}, { 'a', 'b' }, { 't' } }
 local function blockLength(blockMs, mult, maxBlock, level)
   local len = blockMs * (mult ^ (level - 1))
   if len < maxBlock then return math.ceil(len) end
   return maxBlock
 end
-local function refusedUntil(r, u, now)
+local function refusedUntil(r, u, l, now, w)
   local wait = u - now
   local retry = wait
   if r[1] == 0 and r[4] > wait then retry = r[4] end
-  return { 0, 0, math.max(r[3], wait), retry, '0' }
+  local writes = { 'u', u, 'l', l }
+  for i = 1, #r.writes do writes[#writes + 1] = r.writes[i] end
+  return { 0, 0, math.max(r[3], wait), retry, '0', writes = writes, need = math.max(r.need, u + w - now) }
 end
-local function decideBlocked(alg, key, cost, now, limit, w, cr, dry, blockMs, mult, maxBlock)
-  if blockMs == 0 then return alg(key, cost, now, limit, w, cr, dry) end
-  local bkey = key .. ':b'
-  local s = redis.call('HMGET', bkey, 'u', 'l')
-  local u = tonumber(s[1]) or 0
-  local l = tonumber(s[2]) or 0
+local function decideBlocked(alg, st, D, cost, now, limit, w, cr, dry, blockMs, mult, maxBlock)
+  if blockMs == 0 then return alg(st, D, cost, now, limit, w, cr, dry) end
+  local u = tonumber(st.u) or 0
+  local l = tonumber(st.l) or 0
   if now < u then
-    local r = alg(key, cost, now, limit, w, cr, not cr)
+    local r = alg(st, D, cost, now, limit, w, cr, not cr)
+    if r.commit then r = r.commit(false) end
     if mult > 1 then
       l = l + 1
       u = math.max(u, now + blockLength(blockMs, mult, maxBlock, l))
-      redis.call('HSET', bkey, 'u', u, 'l', l)
-      redis.call('PEXPIRE', bkey, u + w - now)
     end
-    return refusedUntil(r, u, now)
+    return refusedUntil(r, u, l, now, w)
   end
-  local r = alg(key, cost, now, limit, w, cr, dry)
+  local r = alg(st, D, cost, now, limit, w, cr, dry)
   if r[1] == 1 then return r end
   if l > 0 and now < u + w then l = l + 1 else l = 1 end
-  u = now + blockLength(blockMs, mult, maxBlock, l)
-  redis.call('HSET', bkey, 'u', u, 'l', l)
-  redis.call('PEXPIRE', bkey, u + w - now)
-  return refusedUntil(r, u, now)
+  return refusedUntil(r, now + blockLength(blockMs, mult, maxBlock, l), l, now, w)
+end
+-- The fields one limit reads from its hash.
+local function fieldsOf(n, name, blockMs, into)
+  for _, letter in ipairs(LETTERS[n]) do into[#into + 1] = name .. letter end
+  if blockMs > 0 then
+    into[#into + 1] = name .. 'u'
+    into[#into + 1] = name .. 'l'
+  end
+end
+-- A limit's state from the values HMGET returned, starting at index i.
+local function stateOf(n, blockMs, vals, i)
+  local st = {}
+  for _, letter in ipairs(LETTERS[n]) do
+    st[letter] = vals[i]
+    i = i + 1
+  end
+  if blockMs > 0 then
+    st.u = vals[i]
+    st.l = vals[i + 1]
+    i = i + 2
+  end
+  return st, i
+end
+-- A limiter's field names by letter, built once per script run, not per decision.
+local function namesOf(name)
+  return {
+    a = name .. 'a', b = name .. 'b', c = name .. 'c', t = name .. 't', u = name .. 'u',
+    l = name .. 'l'
+  }
+end
+-- Appends a decision's writes as the limiter's hash fields (names from namesOf).
+local function collect(names, r, into)
+  local ws = r.writes
+  for i = 1, #ws, 2 do
+    into[#into + 1] = names[ws[i]]
+    into[#into + 1] = ws[i + 1]
+  end
+end
+-- Writes one hash's fields at once, extending its expiry when a write needs longer.
+local function flush(h, fields, expires, need, now)
+  local e = 0
+  if need > 0 and now + need > expires then
+    e = now + 2 * need
+    fields[#fields + 1] = '~e'
+    fields[#fields + 1] = e
+  end
+  if #fields > 0 then redis.call('HSET', h, unpack(fields)) end
+  if e > 0 then redis.call('PEXPIRE', h, e - now) end
 end
 local clock
 local function timeOr(arg)
@@ -96,11 +147,12 @@ end
 /**
  * The batched script of one algorithm, which every RedisStore `consume` runs.
  *
- * KEYS are the Redis keys of one batch of decisions, in call order; ARGV is the limit, the
- * window, countRejected, blockMs, blockMultiplier, maxBlockMs, then a (cost, now) pair per
- * key. Decisions run one after another inside one atomic script, so several decisions on
- * the same key see each other's writes exactly as separate calls would; the batch only saves
- * round trips and per-command work.
+ * KEYS are two per decision, in call order: the client key's hash and the algorithm's own
+ * key (the sliding log's list; the hash again for the others). ARGV is the limit, the
+ * window, countRejected, blockMs, blockMultiplier, maxBlockMs and the limiter's field
+ * prefix, then a (cost, now) pair per decision. Decisions run one after another inside one
+ * atomic script, so several decisions on the same key see each other's writes exactly as
+ * separate calls would; the batch only saves round trips and per-command work.
  *
  * The clock is Redis's own TIME (read once per script run), so app servers with skewed clocks
  * still agree on every window; a test may pass a fixed time per decision instead. Redis
@@ -108,17 +160,38 @@ end
  */
 export function batched(algorithm: number): string {
   return `${COMMON}
-local alg = ALGORITHMS[${algorithm}]
+local n = ${algorithm}
+local alg = ALGORITHMS[n]
 local limit = tonumber(ARGV[1])
 local w = tonumber(ARGV[2])
 local cr = ARGV[3] == '1'
 local blockMs = tonumber(ARGV[4])
 local mult = tonumber(ARGV[5])
 local maxBlock = tonumber(ARGV[6])
+local name = ARGV[7]
+local names = namesOf(name)
+local read = { '~e' }
+fieldsOf(n, name, blockMs, read)
+-- The sliding log without a block keeps nothing in the hash: no read, no write.
+local hashed = #read > 1
 local out = {}
-for i = 1, #KEYS do
-  local now = timeOr(ARGV[2 * i + 6])
-  out[i] = decideBlocked(alg, KEYS[i], tonumber(ARGV[2 * i + 5]), now, limit, w, cr, false, blockMs, mult, maxBlock)
+for i = 1, #KEYS / 2 do
+  local h = KEYS[2 * i - 1]
+  local now = timeOr(ARGV[2 * i + 7])
+  local st = NONE
+  local expires = 0
+  if hashed then
+    local vals = redis.call('HMGET', h, unpack(read))
+    expires = tonumber(vals[1]) or 0
+    st = stateOf(n, blockMs, vals, 2)
+  end
+  local r = decideBlocked(alg, st, KEYS[2 * i], tonumber(ARGV[2 * i + 6]), now, limit, w, cr, false, blockMs, mult, maxBlock)
+  if hashed then
+    local fields = {}
+    collect(names, r, fields)
+    flush(h, fields, expires, r.need, now)
+  end
+  out[i] = { r[1], r[2], r[3], r[4], r[5] }
 end
 return out
 `;
@@ -128,11 +201,12 @@ return out
  * Combined decisions (several limits on one request), a batch of them per run. ARGV[1] is
  * the time ('' for Redis TIME), ARGV[2] the number of requests, ARGV[3] the number of
  * policies; then each policy once (algorithm number, limit, window, countRejected, blockMs,
- * blockMultiplier, maxBlockMs); then per request its number of limits and, per limit, its
- * policy's number and cost. KEYS hold every limit's key in the same order. Each limit's state
- * is read once: the first pass decides without counting what it admits, and only when every
- * limit of the request admitted does each `commit` count it. Returns per request the list of
- * its decisions.
+ * blockMultiplier, maxBlockMs, field prefix); then per request its number of limits and, per
+ * limit, its policy's number and cost. KEYS hold two keys per limit (the client key's hash,
+ * the algorithm's own key) in the same order. Limits of a request that share a hash are read
+ * in one HMGET and written in one HSET. The first pass decides without counting what it
+ * admits; only when every limit of the request admitted does each `commit` count it. Returns
+ * per request the list of its decisions.
  */
 export const COMBINED = `${COMMON}
 local now = timeOr(ARGV[1])
@@ -140,84 +214,140 @@ local requests = tonumber(ARGV[2])
 local policies = {}
 local a = 4
 for p = 1, tonumber(ARGV[3]) do
+  local n = tonumber(ARGV[a])
+  local read = {}
+  fieldsOf(n, ARGV[a + 7], tonumber(ARGV[a + 4]), read)
   policies[p] = {
-    ALGORITHMS[tonumber(ARGV[a])], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]),
-    ARGV[a + 3] == '1', tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6])
+    ALGORITHMS[n], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), ARGV[a + 3] == '1',
+    tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6]), read,
+    namesOf(ARGV[a + 7]), n
   }
-  a = a + 7
+  a = a + 8
 end
 local k = 1
 local out = {}
+-- Per-request scratch, reused (indexes 1..n are rewritten for every request).
+local ps, costs, hs, sts, firsts, expires, rs = {}, {}, {}, {}, {}, {}, {}
 for q = 1, requests do
   local n = tonumber(ARGV[a])
-  a = a + 1
-  local results = {}
+  for j = 1, n do
+    ps[j] = policies[tonumber(ARGV[a + 2 * j - 1])]
+    costs[j] = tonumber(ARGV[a + 2 * j])
+    hs[j] = KEYS[k + 2 * j - 2]
+    -- Limits keyed alike share a hash: the first of them reads it for all.
+    local first = j
+    for m = 1, j - 1 do
+      if hs[m] == hs[j] then first = firsts[m]; break end
+    end
+    firsts[j] = first
+  end
+  for j = 1, n do
+    if firsts[j] == j then
+      local read = { '~e' }
+      for m = j, n do
+        if firsts[m] == j then
+          local own = ps[m][8]
+          for x = 1, #own do read[#read + 1] = own[x] end
+        end
+      end
+      local vals = NONE
+      if #read > 1 then vals = redis.call('HMGET', hs[j], unpack(read)) end
+      expires[j] = tonumber(vals[1]) or 0
+      local i = 2
+      for m = j, n do
+        if firsts[m] == j then sts[m], i = stateOf(ps[m][10], ps[m][5], vals, i) end
+      end
+    end
+  end
   local all = true
   for j = 1, n do
-    local p = policies[tonumber(ARGV[a])]
-    local r = decideBlocked(p[1], KEYS[k], tonumber(ARGV[a + 1]), now, p[2], p[3], p[4], true, p[5], p[6], p[7])
-    a = a + 2
-    k = k + 1
-    results[j] = r
-    if r[1] == 0 then all = false end
+    local p = ps[j]
+    rs[j] = decideBlocked(p[1], sts[j], KEYS[k + 2 * j - 1], costs[j], now, p[2], p[3], p[4], true, p[5], p[6], p[7])
+    if rs[j][1] == 0 then all = false end
   end
   local reply = {}
   for j = 1, n do
-    local r = results[j]
-    if all then r = r.commit() end
+    local r = rs[j]
+    if r.commit then
+      r = r.commit(all)
+      rs[j] = r
+    end
     reply[j] = { r[1], r[2], r[3], r[4], r[5] }
   end
+  for j = 1, n do
+    if firsts[j] == j then
+      local fields = {}
+      local need = 0
+      for m = j, n do
+        if firsts[m] == j then
+          collect(ps[m][9], rs[m], fields)
+          if rs[m].need > need then need = rs[m].need end
+        end
+      end
+      if #fields > 0 or need > 0 then flush(hs[j], fields, expires[j], need, now) end
+    end
+  end
   out[q] = reply
+  a = a + 1 + 2 * n
+  k = k + 2 * n
 end
 return out
 `;
 
 /**
- * Takes back a count (mirrors the refunds in src/rate-limit/*.ts). KEYS[1] is the key;
- * ARGV: algorithm number, limit, window, cost, stamp, time ('' for Redis TIME).
+ * Takes back a count (mirrors the refunds in src/rate-limit/*.ts). KEYS: the client key's
+ * hash and the algorithm's own key; ARGV: algorithm number, limit, window, cost, stamp,
+ * time ('' for Redis TIME), field prefix. An expiry is never shortened: less state needs no
+ * less time.
  */
 export const REFUND = `
-local key = KEYS[1]
+local h = KEYS[1]
 local alg = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 local w = tonumber(ARGV[3])
 local cost = tonumber(ARGV[4])
 local stamp = tonumber(ARGV[5])
 local now = tonumber(ARGV[6])
+local name = ARGV[7]
 if not now then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 if alg == 1 then
-  local s = redis.call('HMGET', key, 'a', 'b', 'c')
+  local s = redis.call('HMGET', h, name .. 'a', name .. 'b', name .. 'c')
   local a = tonumber(s[1])
   if not a then return 0 end
   local start = stamp - (stamp % w)
-  local field
-  if start == a then field = 'b' elseif start + w == a then field = 'c' else return 0 end
-  local v = tonumber(s[field == 'b' and 2 or 3]) or 0
-  redis.call('HSET', key, field, math.max(0, v - cost))
+  if start == a then
+    redis.call('HSET', h, name .. 'b', math.max(0, (tonumber(s[2]) or 0) - cost))
+  elseif start + w == a then
+    redis.call('HSET', h, name .. 'c', math.max(0, (tonumber(s[3]) or 0) - cost))
+  else
+    return 0
+  end
 elseif alg == 2 then
   if stamp <= now - w then return 0 end
-  redis.call('LREM', key, cost, string.format('%.17g', stamp))
+  redis.call('LREM', KEYS[2], cost, string.format('%.17g', stamp))
 elseif alg == 3 then
-  local s = redis.call('HMGET', key, 'a', 'b')
+  local s = redis.call('HMGET', h, name .. 'a', name .. 'b')
   local a = tonumber(s[1])
   local b = tonumber(s[2]) or 0
   if not a or stamp < a or stamp >= a + w then return 0 end
-  redis.call('HSET', key, 'b', math.max(0, b - cost))
+  redis.call('HSET', h, name .. 'b', math.max(0, b - cost))
 else
-  local tat = tonumber(redis.call('GET', key))
+  local tat = tonumber(redis.call('HGET', h, name .. 't'))
   if not tat then return 0 end
   local amount = math.min(cost * w / limit, stamp - now)
   if amount <= 0 then return 0 end
-  tat = math.max(now, tat - amount)
-  local ttl = math.ceil(tat - now - 1e-6)
-  if ttl > 0 then
-    redis.call('SET', key, string.format('%.17g', tat), 'PX', ttl)
-  else
-    redis.call('DEL', key)
-  end
+  redis.call('HSET', h, name .. 't', string.format('%.17g', math.max(now, tat - amount)))
 end
+return 1
+`;
+
+/** Forgets one limiter's state for a key: its fields in the hash, and its own list. */
+export const RESET = `
+local name = ARGV[1]
+redis.call('HDEL', KEYS[1], name .. 'a', name .. 'b', name .. 'c', name .. 't', name .. 'u', name .. 'l')
+if KEYS[2] ~= KEYS[1] then redis.call('DEL', KEYS[2]) end
 return 1
 `;

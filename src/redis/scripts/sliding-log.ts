@@ -1,5 +1,6 @@
 /**
- * Mirrors src/rate-limit/sliding-log.ts. State: a Redis list of unit timestamps, newest at
+ * Mirrors src/rate-limit/sliding-log.ts. State: a Redis list of its own (`D`; its block, if any,
+ * is in the client key's hash) of unit timestamps, newest at
  * the head, at most `limit` long. A decision is a few O(1) list commands: timestamps that
  * left the window are cut from the tail (found by binary search when there are several, so
  * a burst of expiries costs O(log n) calls, never a scan), the count is the list's length,
@@ -8,6 +9,7 @@
  */
 export const SLIDING_LOG = `
 local horizon = now - w
+local key = D
 local n = redis.call('LLEN', key)
 if n > 0 and tonumber(redis.call('LINDEX', key, -1)) <= horizon then
   -- The first index (from the head) holding a timestamp outside the window.
@@ -55,6 +57,6 @@ local function finish(count)
   end
   local stamp = 0
   if allowed and count then stamp = now end
-  return { allowed and 1 or 0, limit - nn, resetMs, retry, string.format('%.17g', stamp) }
+  return { allowed and 1 or 0, limit - nn, resetMs, retry, fmt(stamp), writes = NONE, need = 0 }
 end
 `;

@@ -1,14 +1,13 @@
 /**
- * Mirrors src/rate-limit/sliding-window.ts, in the same integer arithmetic.
- * State: hash { a = current window start, b = current count, c = previous count }, written
- * whole once per window and incremented in place inside it. The state is read once; `finish`
- * writes it with or without this request's count (see ./prelude.ts for `dry` and `commit`).
+ * Mirrors src/rate-limit/sliding-window.ts, in the same integer arithmetic. State, in the
+ * client key's hash: `a` = current window start, `b` = current count, `c` = previous count.
+ * `finish` returns the fields to write (the caller writes every limit's fields of one hash
+ * in one HSET) and how long the state must live.
  */
 export const SLIDING_WINDOW = `
-local s = redis.call('HMGET', key, 'a', 'b', 'c')
-local a = tonumber(s[1]) or 0
-local b = tonumber(s[2]) or 0
-local c = tonumber(s[3]) or 0
+local a = tonumber(st.a) or 0
+local b = tonumber(st.b) or 0
+local c = tonumber(st.c) or 0
 local start = now - (now % w)
 local moved = start ~= a
 if moved then
@@ -39,21 +38,20 @@ local function finish(count)
       retry = w - elapsed + math.min(eNext, w)
     end
   end
+  local writes = NONE
+  local need = 0
   if moved then
-    -- A new window: write the whole state once, with a TTL that ends when the window after
-    -- this one ends (the state is fresh again then).
+    -- A new window: the whole state once; nothing when it equals a fresh one.
     if nb > 0 or c > 0 then
-      redis.call('HSET', key, 'a', a, 'b', nb, 'c', c)
-      redis.call('PEXPIRE', key, start + 2 * w - now)
-    else
-      redis.call('DEL', key)
+      writes = { 'a', a, 'b', nb, 'c', c }
+      need = start + 2 * w - now
     end
   elseif count then
-    -- Same window: increment in place; the TTL set when the window began still holds.
-    redis.call('HINCRBY', key, 'b', cost)
+    writes = { 'b', nb }
+    need = start + 2 * w - now
   end
   local stamp = 0
   if allowed and count then stamp = now end
-  return { allowed and 1 or 0, remaining, resetMs, retry, string.format('%.17g', stamp) }
+  return { allowed and 1 or 0, remaining, resetMs, retry, fmt(stamp), writes = writes, need = need }
 end
 `;
