@@ -3,11 +3,7 @@ import { fixedWindow, fixedWindowRefund } from './fixed-window.js';
 import { slidingLog, slidingLogRefund } from './sliding-log.js';
 import { slidingWindow, slidingWindowRefund } from './sliding-window.js';
 import { tokenBucket, tokenBucketRefund } from './token-bucket.js';
-import type {
-  RateLimitAlgorithm,
-  RateLimitDecision,
-  RateLimitPolicy,
-} from './types.js';
+import type { RateLimitAlgorithm, RateLimitDecision, RateLimitPolicy } from './types.js';
 
 /**
  * One algorithm's decision on one key's state, updating it in place. `dry` (the first pass

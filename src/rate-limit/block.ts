@@ -43,7 +43,8 @@ export function decideWithBlock(
     // Remember the episode for one window after its block, so a quick repeat is backed off.
     if (blockLevel > 0) {
       if (now >= blockedUntil + policy.windowMs) e.blockLevel = 0;
-      else if (e.expiresAt < blockedUntil + policy.windowMs) e.expiresAt = blockedUntil + policy.windowMs;
+      else if (e.expiresAt < blockedUntil + policy.windowMs)
+        e.expiresAt = blockedUntil + policy.windowMs;
     }
     return d;
   }

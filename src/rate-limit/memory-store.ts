@@ -2,12 +2,7 @@ import { ALGORITHMS, REFUNDS } from './algorithms.js';
 import type { Algorithm } from './algorithms.js';
 import { decideWithBlock } from './block.js';
 import { Entry } from './entry.js';
-import type {
-  RateLimitCall,
-  RateLimitDecision,
-  RateLimitPolicy,
-  RateLimitStore,
-} from './types.js';
+import type { RateLimitCall, RateLimitDecision, RateLimitPolicy, RateLimitStore } from './types.js';
 
 /** Options for {@link MemoryStore}. */
 export interface MemoryStoreOptions {

@@ -124,7 +124,11 @@ export interface RateLimitMiddlewareOptions<Req, Res = unknown> {
  * `skipSuccessfulRequests` or `skipFailedRequests` says so. Runs at most once per request,
  * however many times it is called.
  */
-export type RateLimitSettle = (request: unknown, response: unknown, status: number | undefined) => void;
+export type RateLimitSettle = (
+  request: unknown,
+  response: unknown,
+  status: number | undefined,
+) => void;
 
 /** What a counted request gets: headers to set, and the rejection when it was refused. */
 export interface RateLimitOutcome {
@@ -204,7 +208,8 @@ function compileLimits<Req>(spec: RateLimitMiddlewareOptions<Req>['limiter']): L
   }
   const seen = new Set<RateLimiter>();
   return list.map((item, i) => {
-    if (typeof item !== 'object' || (item as unknown) === null) throw new TypeError(MISSING_LIMITER);
+    if (typeof item !== 'object' || (item as unknown) === null)
+      throw new TypeError(MISSING_LIMITER);
     const entry = isEntry(item) ? item : { limiter: item };
     if (typeof entry.limiter !== 'object' || (entry.limiter as unknown) === null) {
       throw new TypeError(MISSING_LIMITER);
@@ -378,7 +383,10 @@ export function compileRateLimit<Req, Res = unknown>(
 }
 
 /** The keys and decisions a settle takes back. */
-type SettleFactory = (keys: readonly string[], decisions: readonly (RateLimitDecision | undefined)[]) => RateLimitSettle | undefined;
+type SettleFactory = (
+  keys: readonly string[],
+  decisions: readonly (RateLimitDecision | undefined)[],
+) => RateLimitSettle | undefined;
 
 function compileSettle<Req, Res>(
   options: RateLimitMiddlewareOptions<Req, Res>,

@@ -87,7 +87,8 @@ export function validateRateLimiterOptions(options: RateLimiterOptions): ValidRa
     fail('countRejected', 'is not a boolean', 'write true or false');
   const { blockMs, blockMultiplier, maxBlockMs } = checkBlock(options);
   const blockCache = options.blockCache ?? true;
-  if (typeof blockCache !== 'boolean') fail('blockCache', 'is not a boolean', 'write true or false');
+  if (typeof blockCache !== 'boolean')
+    fail('blockCache', 'is not a boolean', 'write true or false');
   const onLimitReached = eventHandler('onLimitReached', options.onLimitReached);
   const onDecision = eventHandler('onDecision', options.onDecision);
   const store = options.store;
@@ -149,14 +150,21 @@ function checkBlock(options: RateLimiterOptions): {
     );
   }
   const blockMultiplier = options.blockMultiplier ?? 1;
-  if (typeof blockMultiplier !== 'number' || !Number.isFinite(blockMultiplier) || blockMultiplier < 1) {
+  if (
+    typeof blockMultiplier !== 'number' ||
+    !Number.isFinite(blockMultiplier) ||
+    blockMultiplier < 1
+  ) {
     fail(
       'blockMultiplier',
       `${String(blockMultiplier)} is not a number, 1 or more`,
       'write 2 to double the block on each repeat offence, or 1 for a fixed block',
     );
   }
-  if (blockMs === 0 && (options.blockMultiplier !== undefined || options.maxBlockMs !== undefined)) {
+  if (
+    blockMs === 0 &&
+    (options.blockMultiplier !== undefined || options.maxBlockMs !== undefined)
+  ) {
     fail(
       options.blockMultiplier === undefined ? 'maxBlockMs' : 'blockMultiplier',
       'has no block to act on',

@@ -2,7 +2,13 @@ import { maskUrlCredentials } from 'bulwark';
 import type { RateLimitCall, RateLimitDecision, RateLimitPolicy, RateLimitStore } from 'bulwark';
 import { clientUrl } from './client.js';
 import type { RedisStoreClient } from './client.js';
-import { ALGORITHM_NUMBER, COMBINED_SCRIPT, REFUND_SCRIPT, RESET_SCRIPT, SCRIPTS } from './script.js';
+import {
+  ALGORITHM_NUMBER,
+  COMBINED_SCRIPT,
+  REFUND_SCRIPT,
+  RESET_SCRIPT,
+  SCRIPTS,
+} from './script.js';
 import type { LuaScript } from './script.js';
 import { TimeoutQueue } from './timeout.js';
 import type { PendingCall } from './timeout.js';
@@ -274,12 +280,7 @@ export class RedisStore implements RateLimitStore {
   }
 
   /** Takes back a count (one script run; refunds are rare next to decisions). */
-  async refund(
-    policy: RateLimitPolicy,
-    key: string,
-    cost: number,
-    stamp: number,
-  ): Promise<void> {
+  async refund(policy: RateLimitPolicy, key: string, cost: number, stamp: number): Promise<void> {
     const c = this.#compile(policy);
     const now = this.#clock === undefined ? '' : String(this.#clock());
     const args = [

@@ -71,11 +71,7 @@ describe('onDecision', () => {
     const both = compileCombinedLimit([make('user', 1), make('ip', 5)]);
     await both(['alice', '192.0.2.1']);
     await both(['alice', '192.0.2.1']);
-    expect(seen).toEqual([
-      'user:alice:true',
-      'ip:192.0.2.1:true',
-      'user:alice:false',
-    ]);
+    expect(seen).toEqual(['user:alice:true', 'ip:192.0.2.1:true', 'user:alice:false']);
   });
 });
 

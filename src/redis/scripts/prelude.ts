@@ -4,7 +4,12 @@ import { SLIDING_WINDOW } from './sliding-window.js';
 import { TOKEN_BUCKET } from './token-bucket.js';
 
 /** The algorithms in the order the combined and refund scripts number them (1-based in Lua). */
-export const ALGORITHM_ORDER = ['sliding-window', 'sliding-log', 'fixed-window', 'token-bucket'] as const;
+export const ALGORITHM_ORDER = [
+  'sliding-window',
+  'sliding-log',
+  'fixed-window',
+  'token-bucket',
+] as const;
 
 /**
  * How every algorithm body ends: its `finish(count)` returns the decision with the fields to
