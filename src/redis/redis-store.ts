@@ -55,12 +55,13 @@ interface Compiled {
   /** The script's constant arguments, as strings once, not converted per call. */
   readonly limitArg: string;
   readonly windowArg: string;
-  readonly countRejected: string;
-  readonly blockMs: string;
-  readonly blockMultiplier: string;
-  readonly maxBlockMs: string;
   /** The algorithm's number in the combined and refund scripts. */
   readonly algorithm: string;
+  /**
+   * The policy as every decision script reads it: limit, window, countRejected, blockMs,
+   * blockMultiplier, maxBlockMs and the field prefix.
+   */
+  readonly policyArgs: readonly string[];
 }
 
 function asError(error: unknown): Error {
@@ -326,16 +327,7 @@ export class RedisStore implements RateLimitStore {
         if (n === undefined) {
           n = String(numbers.size + 1);
           numbers.set(c, n);
-          constants.push(
-            c.algorithm,
-            c.limitArg,
-            c.windowArg,
-            c.countRejected,
-            c.blockMs,
-            c.blockMultiplier,
-            c.maxBlockMs,
-            c.fieldPrefix,
-          );
+          constants.push(c.algorithm, ...c.policyArgs);
         }
         requests.push(n, g.costs[i] ?? '1');
       });
@@ -388,15 +380,7 @@ export class RedisStore implements RateLimitStore {
   #send(c: Compiled, calls: readonly QueuedCall[]): void {
     const args: string[] = [];
     for (const call of calls) args.push(call.key, call.own);
-    args.push(
-      c.limitArg,
-      c.windowArg,
-      c.countRejected,
-      c.blockMs,
-      c.blockMultiplier,
-      c.maxBlockMs,
-      c.fieldPrefix,
-    );
+    args.push(...c.policyArgs);
     for (const call of calls) args.push(call.cost, call.now);
     const settleAll = (reply: unknown): void => {
       if (!Array.isArray(reply) || reply.length !== calls.length) {
@@ -456,11 +440,16 @@ export class RedisStore implements RateLimitStore {
         limit: policy.limit,
         limitArg: String(policy.limit),
         windowArg: String(policy.windowMs),
-        countRejected: policy.countRejected ? '1' : '0',
-        blockMs: String(policy.blockMs),
-        blockMultiplier: String(policy.blockMultiplier),
-        maxBlockMs: String(policy.maxBlockMs),
         algorithm: String(ALGORITHM_NUMBER[policy.algorithm]),
+        policyArgs: [
+          String(policy.limit),
+          String(policy.windowMs),
+          policy.countRejected ? '1' : '0',
+          String(policy.blockMs),
+          String(policy.blockMultiplier),
+          String(policy.maxBlockMs),
+          `${policy.name}:`,
+        ],
       };
       this.#compiled.set(policy, c);
     }
