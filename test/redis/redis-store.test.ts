@@ -268,6 +268,72 @@ describe.skipIf(noRedis)('RedisStore', () => {
     expect(admittedIn(await wave())).toBe(0);
   });
 
+  it('two sliding windows keyed alike decide as on MemoryStore, and 1,000 at once admit exactly the smaller limit', async () => {
+    let now = 1_800_000_030_000;
+    const clock = () => now;
+    const pair = (store: RedisStore | MemoryStore) =>
+      compileCombinedLimit([
+        createRateLimiter({
+          name: 'alike-w1',
+          limit: 4,
+          windowMs: 60_000,
+          store,
+          clock,
+          blockCache: false,
+        }),
+        createRateLimiter({
+          name: 'alike-w2',
+          limit: 6,
+          windowMs: 3_600_000,
+          store,
+          clock,
+          blockCache: false,
+        }),
+      ]);
+    const redis = pair(new RedisStore({ client: client!, prefix, clock }));
+    const memory = pair(new MemoryStore());
+    // Across a window boundary, so the previous window's weight is exercised too.
+    for (const at of [0, 10, 20, 30, 40, 59_990, 60_000, 70_000, 90_000, 100_000]) {
+      now = 1_800_000_030_000 + at;
+      const [r, m] = [await redis(['same', 'same']), await memory(['same', 'same'])];
+      expect(r.allowed, String(at)).toBe(m.allowed);
+      r.decisions.forEach((d, i) => {
+        const expected = m.decisions[i];
+        if (d === undefined || expected === undefined) return;
+        expect(
+          {
+            allowed: d.allowed,
+            remaining: d.remaining,
+            resetMs: d.resetMs,
+            retryAfterMs: d.retryAfterMs,
+          },
+          `${String(at)} limit ${String(i)}`,
+        ).toEqual({
+          allowed: expected.allowed,
+          remaining: expected.remaining,
+          resetMs: expected.resetMs,
+          retryAfterMs: expected.retryAfterMs,
+        });
+      });
+    }
+    const store = new RedisStore({ client: client!, prefix });
+    const both = compileCombinedLimit([
+      createRateLimiter({ name: 'alike-many-1', limit: 7, windowMs: 60_000, store }),
+      createRateLimiter({ name: 'alike-many-2', limit: 12, windowMs: 3_600_000, store }),
+    ]);
+    const all = await Promise.all(
+      Array.from({ length: 1000 }, () => Promise.resolve(both(['many', 'many']))),
+    );
+    expect(all.filter((c) => c.allowed)).toHaveLength(7);
+    const second = createRateLimiter({
+      name: 'alike-many-2',
+      limit: 12,
+      windowMs: 3_600_000,
+      store,
+    });
+    expect((await second.consume('many')).remaining).toBe(4);
+  });
+
   it('limits keyed alike share one hash; a blocked limit refuses a combined decision and the other counts nothing', async () => {
     const store = new RedisStore({ client: client!, prefix });
     const burst = createRateLimiter({
