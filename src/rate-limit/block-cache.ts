@@ -25,6 +25,11 @@ export class BlockCache {
 
   constructor(private readonly limit: number) {}
 
+  /** Whether no key is held: the common case, checked before reading the clock. */
+  get empty(): boolean {
+    return this.#refused.size === 0;
+  }
+
   /** The refusal for `key` and `cost` at `now`, or undefined when the store must be asked. */
   refusal(key: string, cost: number, now: number): RateLimitDecision | undefined {
     if (this.#refused.size === 0) return undefined;

@@ -146,23 +146,35 @@ export function compileCombinedLimit(limiters: readonly RateLimiter[]): Combined
     return Promise.all(answers.map((a) => Promise.resolve(a))).then(finish);
   };
 
-  const decideGroup = (group: Group, keys: readonly string[], out: Out): MaybePromise<boolean> => {
+  /** Hands a group's answer on, without a promise step when it is ready now. */
+  const chain = (
+    ok: MaybePromise<boolean>,
+    next: (yes: boolean) => MaybePromise<CombinedDecision>,
+  ): MaybePromise<CombinedDecision> => (isPromise(ok) ? ok.then(next) : next(ok));
+
+  /** Decides one group and continues with `next`: one promise step per store call. */
+  const decideGroup = (
+    group: Group,
+    keys: readonly string[],
+    out: Out,
+    next: (yes: boolean) => MaybePromise<CombinedDecision>,
+  ): MaybePromise<CombinedDecision> => {
     const { store, members: list } = group;
     const first = list[0];
     if (first === undefined || list.length === 1 || store.consumeAll === undefined) {
-      return oneByOne(list, keys, out, 0);
+      return chain(oneByOne(list, keys, out, 0), next);
     }
     let result: ReturnType<NonNullable<RateLimitStore['consumeAll']>>;
     try {
       const calls = list.map((m) => ({ policy: m.parts.policy, key: keyOf(keys, m), cost: 1 }));
       result = store.consumeAll(calls, first.parts.clock());
     } catch (error: unknown) {
-      return storeFailed(group, keys, out, error);
+      return chain(storeFailed(group, keys, out, error), next);
     }
-    if (!isPromise(result)) return settled(group, keys, out, result);
+    if (!isPromise(result)) return chain(settled(group, keys, out, result), next);
     return result.then(
-      (ds) => settled(group, keys, out, ds),
-      (error: unknown) => storeFailed(group, keys, out, error),
+      (ds) => chain(settled(group, keys, out, ds), next),
+      (error: unknown) => chain(storeFailed(group, keys, out, error), next),
     );
   };
 
@@ -173,17 +185,12 @@ export function compileCombinedLimit(limiters: readonly RateLimiter[]): Combined
     return { allowed: false, decisions: out };
   };
 
-  const run = (from: number, keys: readonly string[], out: Out): MaybePromise<CombinedDecision> => {
-    for (let g = from; g < groups.length; g++) {
-      const group = groups[g];
-      if (group === undefined) break;
-      const ok = decideGroup(group, keys, out);
-      if (isPromise(ok)) {
-        return ok.then((yes) => (yes ? run(g + 1, keys, out) : refuse(g, keys, out)));
-      }
-      if (!ok) return refuse(g, keys, out);
-    }
-    return { allowed: true, decisions: out };
+  const run = (g: number, keys: readonly string[], out: Out): MaybePromise<CombinedDecision> => {
+    const group = groups[g];
+    if (group === undefined) return { allowed: true, decisions: out };
+    return decideGroup(group, keys, out, (yes) =>
+      yes ? run(g + 1, keys, out) : refuse(g, keys, out),
+    );
   };
 
   return (keys) => {

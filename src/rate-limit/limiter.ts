@@ -143,7 +143,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   };
   const cached = (key: string, cost: number): RateLimitDecision | undefined => {
     // During an outage every request goes to the store (or its policy), so recovery is seen.
-    if (cache === undefined || failures.down) return undefined;
+    if (cache === undefined || cache.empty || failures.down) return undefined;
     const d = cache.refusal(key, cost, clock());
     if (d === undefined) return undefined;
     if (forward) {

@@ -238,14 +238,34 @@ local ps, costs, hs, sts, firsts, expires, rs = {}, {}, {}, {}, {}, {}, {}
 -- sliding window without a block, in one hash, and every one admits. Returns nil, having
 -- written nothing, when that is not so; the general path then decides.
 local sa, sb, sc, sm, spw = {}, {}, {}, {}, {}
+local nowText = fmt(now)
+-- The fields a combination of policies reads, built once per run: requests of one batch
+-- mostly share their policies.
+local readCache = {}
+local function readOf(n)
+  local node = readCache
+  for j = 1, n do
+    local next = node[ps[j]]
+    if not next then
+      next = {}
+      node[ps[j]] = next
+    end
+    node = next
+  end
+  local read = node.read
+  if not read then
+    read = { '~e' }
+    for j = 1, n do
+      local own = ps[j][8]
+      for x = 1, #own do read[#read + 1] = own[x] end
+    end
+    node.read = read
+  end
+  return read
+end
 local function windows(n)
   local h = hs[1]
-  local read = { '~e' }
-  for j = 1, n do
-    local own = ps[j][8]
-    for x = 1, #own do read[#read + 1] = own[x] end
-  end
-  local vals = redis.call('HMGET', h, unpack(read))
+  local vals = redis.call('HMGET', h, unpack(readOf(n)))
   for j = 1, n do
     local p = ps[j]
     local w = p[3]
@@ -266,7 +286,6 @@ local function windows(n)
   local fields = {}
   local need = 0
   local reply = {}
-  local stamp = fmt(now)
   for j = 1, n do
     local p = ps[j]
     local w = p[3]
@@ -283,7 +302,7 @@ local function windows(n)
     fields[#fields + 1] = nb
     local life = start + 2 * w - now
     if life > need then need = life end
-    reply[j] = { 1, math.floor((p[2] * w - spw[j] - nb * w) / w), life, 0, stamp }
+    reply[j] = { 1, math.floor((p[2] * w - spw[j] - nb * w) / w), life, 0, nowText }
   end
   flush(h, fields, tonumber(vals[1]) or 0, need, now)
   return reply
