@@ -56,7 +56,7 @@ describe.skipIf(!canStartRedis)('RedisStore on a three-node Redis Cluster', () =
   });
 
   it('combined limits under one key share a slot: one COMBINED script decides them, exactly', async () => {
-    const store = new RedisStore({ client, prefix: 'cluster-combined:' });
+    const store = new RedisStore({ client, prefix: 'cluster-combined:', timeoutMs: 5_000 });
     const burst = createRateLimiter({ name: 'burst', limit: 5, windowMs: 10_000, store });
     const sustained = createRateLimiter({
       name: 'sustained',
@@ -85,7 +85,7 @@ describe.skipIf(!canStartRedis)('RedisStore on a three-node Redis Cluster', () =
         limit: 8,
         windowMs: 60_000,
         algorithm: 'sliding-log',
-        store: new RedisStore({ client, prefix: 'cluster-combined:' }),
+        store: new RedisStore({ client, prefix: 'cluster-combined:', timeoutMs: 5_000 }),
         blockCache: false,
       });
       expect((await probe.consume(key, 3)).remaining, key).toBe(0);
@@ -93,7 +93,7 @@ describe.skipIf(!canStartRedis)('RedisStore on a three-node Redis Cluster', () =
   });
 
   it('combined limits under keys in different slots: decided one by one with refunds, never over either limit', async () => {
-    const store = new RedisStore({ client, prefix: 'cluster-split:' });
+    const store = new RedisStore({ client, prefix: 'cluster-split:', timeoutMs: 5_000 });
     const user = createRateLimiter({ name: 'user', limit: 5, windowMs: 60_000, store });
     const ip = createRateLimiter({ name: 'ip', limit: 10, windowMs: 60_000, store });
     const users = ['u0', 'u1', 'u2', 'u3'];
@@ -126,7 +126,7 @@ describe.skipIf(!canStartRedis)('RedisStore on a three-node Redis Cluster', () =
         name,
         limit,
         windowMs: 60_000,
-        store: new RedisStore({ client, prefix: 'cluster-split:' }),
+        store: new RedisStore({ client, prefix: 'cluster-split:', timeoutMs: 5_000 }),
         blockCache: false,
       });
     const countOf = async (name: string, limit: number, key: string) => {

@@ -25,7 +25,14 @@ describe.skipIf(noRedis)('RedisStore', () => {
 
   algorithmSuite('RedisStore', () => {
     const clock = { now: 0 };
-    return { store: new RedisStore({ client: client!, prefix, clock: () => clock.now }), clock };
+    // A generous timeout: the suite's 1,000-call cases must not fail open on a loaded machine.
+    const store = new RedisStore({
+      client: client!,
+      prefix,
+      clock: () => clock.now,
+      timeoutMs: 5_000,
+    });
+    return { store, clock };
   });
 
   it('accepts ioredis Redis and Cluster clients as they are', () => {
@@ -153,12 +160,14 @@ describe.skipIf(noRedis)('RedisStore', () => {
     dead.disconnect();
   });
 
-  // Exactness on Redis's own clock (TIME), the block cache on: what production runs.
+  // Exactness on Redis's own clock (TIME), the block cache on: what production runs. A
+  // generous timeoutMs: on a loaded CI machine, 1,000 calls at once can wait past the default
+  // 500 ms, and a decision that times out fails open, which is not what these tests measure.
   const many = <T>(n: number, f: (i: number) => T | Promise<T>): Promise<T[]> =>
     Promise.all(Array.from({ length: n }, (_, i) => Promise.resolve(f(i))));
 
   it('1,000 concurrent consumes with blockMs admit exactly the limit; the block lives in the hash with a TTL', async () => {
-    const store = new RedisStore({ client: client!, prefix });
+    const store = new RedisStore({ client: client!, prefix, timeoutMs: 5_000 });
     const l = createRateLimiter({
       name: 'exact-block',
       limit: 100,
@@ -183,7 +192,7 @@ describe.skipIf(noRedis)('RedisStore', () => {
       limit: 100,
       windowMs: 60_000,
       blockMs: 120_000,
-      store: new RedisStore({ client: client!, prefix }),
+      store: new RedisStore({ client: client!, prefix, timeoutMs: 5_000 }),
     });
     const second = await many(1000, () => elsewhere.consume('exact-hot'));
     expect(second.filter((d) => d.allowed).length).toBe(0);
@@ -193,7 +202,7 @@ describe.skipIf(noRedis)('RedisStore', () => {
   });
 
   it('1,000 concurrent combined decisions (5 per user, 10 per IP) admit exactly what both allow', async () => {
-    const store = new RedisStore({ client: client!, prefix });
+    const store = new RedisStore({ client: client!, prefix, timeoutMs: 5_000 });
     const perUser = createRateLimiter({
       name: 'combined-user',
       limit: 5,
@@ -225,7 +234,7 @@ describe.skipIf(noRedis)('RedisStore', () => {
       limit: 10,
       windowMs: 60_000,
       blockMs: 60_000,
-      store: new RedisStore({ client: client!, prefix }),
+      store: new RedisStore({ client: client!, prefix, timeoutMs: 5_000 }),
       blockCache: false,
     });
     expect((await probe.consume('198.51.100.2', 5)).remaining).toBe(0);
@@ -233,7 +242,7 @@ describe.skipIf(noRedis)('RedisStore', () => {
   });
 
   it('refunds interleaved with 1,000 concurrent combined decisions: exactly what was refunded is admitted again', async () => {
-    const store = new RedisStore({ client: client!, prefix });
+    const store = new RedisStore({ client: client!, prefix, timeoutMs: 5_000 });
     const perUser = createRateLimiter({ name: 'refund-user', limit: 5, windowMs: 60_000, store });
     const perIp = createRateLimiter({
       name: 'refund-ip',
@@ -316,7 +325,7 @@ describe.skipIf(noRedis)('RedisStore', () => {
         });
       });
     }
-    const store = new RedisStore({ client: client!, prefix });
+    const store = new RedisStore({ client: client!, prefix, timeoutMs: 5_000 });
     const both = compileCombinedLimit([
       createRateLimiter({ name: 'alike-many-1', limit: 7, windowMs: 60_000, store }),
       createRateLimiter({ name: 'alike-many-2', limit: 12, windowMs: 3_600_000, store }),
@@ -335,7 +344,7 @@ describe.skipIf(noRedis)('RedisStore', () => {
   });
 
   it('limits keyed alike share one hash; a blocked limit refuses a combined decision and the other counts nothing', async () => {
-    const store = new RedisStore({ client: client!, prefix });
+    const store = new RedisStore({ client: client!, prefix, timeoutMs: 5_000 });
     const burst = createRateLimiter({
       name: 'alike-burst',
       limit: 2,
@@ -379,7 +388,7 @@ describe.skipIf(noRedis)('RedisStore', () => {
   });
 
   it('a refund of sliding-log after its stamp aged out takes nothing; one in the window takes one (Redis TIME)', async () => {
-    const store = new RedisStore({ client: client!, prefix });
+    const store = new RedisStore({ client: client!, prefix, timeoutMs: 5_000 });
     const l = createRateLimiter({
       name: 'refund-log',
       limit: 2,

@@ -63,13 +63,19 @@ local function blockLength(blockMs, mult, maxBlock, level)
   if len < maxBlock then return math.ceil(len) end
   return maxBlock
 end
+-- A refusal until u; the block is written only when it changed (l ~= nil).
 local function refusedUntil(r, u, l, now, w)
   local wait = u - now
   local retry = wait
   if r[1] == 0 and r[4] > wait then retry = r[4] end
-  local writes = { 'u', u, 'l', l }
-  for i = 1, #r.writes do writes[#writes + 1] = r.writes[i] end
-  return { 0, 0, math.max(r[3], wait), retry, '0', writes = writes, need = math.max(r.need, u + w - now) }
+  local writes = r.writes
+  local need = r.need
+  if l then
+    writes = { 'u', u, 'l', l }
+    for i = 1, #r.writes do writes[#writes + 1] = r.writes[i] end
+    need = math.max(need, u + w - now)
+  end
+  return { 0, 0, math.max(r[3], wait), retry, '0', writes = writes, need = need }
 end
 local function decideBlocked(alg, st, D, cost, now, limit, w, cr, dry, blockMs, mult, maxBlock)
   if blockMs == 0 then return alg(st, D, cost, now, limit, w, cr, dry) end
@@ -81,8 +87,9 @@ local function decideBlocked(alg, st, D, cost, now, limit, w, cr, dry, blockMs, 
     if mult > 1 then
       l = l + 1
       u = math.max(u, now + blockLength(blockMs, mult, maxBlock, l))
+      return refusedUntil(r, u, l, now, w)
     end
-    return refusedUntil(r, u, l, now, w)
+    return refusedUntil(r, u, nil, now, w)
   end
   local r = alg(st, D, cost, now, limit, w, cr, dry)
   if r[1] == 1 then return r end
