@@ -71,12 +71,13 @@ function asError(error: unknown): Error {
 /** The script's reply `[allowed, remaining, resetMs, retryAfterMs, stamp]` as a decision; undefined when malformed. */
 function decisionOf(limit: number, reply: unknown): RateLimitDecision | undefined {
   if (!Array.isArray(reply) || reply.length !== 5) return undefined;
+  // The stamp is text, or an integer when it is whole milliseconds (the combined fast path).
   const [allowed, remaining, resetMs, retryAfterMs, stamp] = reply as [
     number,
     number,
     number,
     number,
-    string,
+    string | number,
   ];
   const ok = allowed === 1;
   return {
@@ -92,6 +93,25 @@ function decisionOf(limit: number, reply: unknown): RateLimitDecision | undefine
 
 const UNEXPECTED = 'bulwark: unexpected reply from the rate-limit script';
 
+/** Resolves a combined request with its decisions, one per limit, or rejects a malformed reply. */
+function settleGroup(g: QueuedGroup, reply: unknown): void {
+  const { limits } = g;
+  if (!Array.isArray(reply) || reply.length !== limits.length) {
+    g.reject(new Error(UNEXPECTED));
+    return;
+  }
+  const ds: RateLimitDecision[] = [];
+  for (let j = 0; j < limits.length; j++) {
+    const d = decisionOf(limits[j] ?? 0, reply[j]);
+    if (d === undefined) {
+      g.reject(new Error(UNEXPECTED));
+      return;
+    }
+    ds.push(d);
+  }
+  g.resolve(ds);
+}
+
 /** Resolves with the script's reply as a decision. */
 function settle(
   limit: number,
@@ -104,11 +124,32 @@ function settle(
   else resolve(d);
 }
 
+/**
+ * Limits a request carries together, keyed alike, none of them a sliding log, each costing
+ * 1: the usual shape ("10 a second and 100 a minute" per client). Described once per batch,
+ * so such a request sends one key and one number instead of two keys and two numbers per
+ * limit, to ioredis and to Redis alike.
+ */
+interface Combination {
+  readonly policies: readonly Compiled[];
+  readonly limits: readonly number[];
+}
+
+/** A node of the combinations known so far, one level per limit, keyed by policy. */
+interface CombinationNode {
+  /** Weakly held: a limiter made and dropped at run time takes its combinations with it. */
+  readonly next: WeakMap<RateLimitPolicy, CombinationNode>;
+  combination: Combination | undefined;
+}
+
 /** One consumeAll() waiting for its batch: several limits of one request. */
 interface QueuedGroup {
+  /** The combination's one hash; otherwise two keys per limit. */
   readonly keys: readonly string[];
+  readonly combination: Combination | undefined;
   /** Each limit's compiled policy, sent once per batch however many requests use it. */
   readonly policies: readonly Compiled[];
+  /** Each limit's cost (unused for a combination: every cost is 1). */
   readonly costs: readonly string[];
   readonly limits: readonly number[];
   readonly now: string;
@@ -164,6 +205,7 @@ export class RedisStore implements RateLimitStore {
   readonly #cluster: boolean;
   #queue = new Map<Compiled | string, { c: Compiled; calls: QueuedCall[] }>();
   #groups = new Map<string, QueuedGroup[]>();
+  readonly #combinations: CombinationNode = { next: new WeakMap(), combination: undefined };
   #scheduled = false;
   /** Refusals carry exact retry times: a limiter may remember them and spare the round trip. */
   readonly blockCache = true;
@@ -244,16 +286,27 @@ export class RedisStore implements RateLimitStore {
   consumeAll(
     calls: readonly RateLimitCall[],
   ): Promise<readonly RateLimitDecision[] | undefined> | undefined {
-    const keys: string[] = [];
-    const policies: Compiled[] = [];
+    const combination = this.#combination(calls);
+    let keys: string[];
+    let policies: readonly Compiled[];
     const costs: string[] = [];
-    const limits: number[] = [];
-    for (const call of calls) {
-      const c = this.#compile(call.policy);
-      keys.push(`${c.hashPrefix}${call.key}}`, this.#ownKey(c, call.key));
-      policies.push(c);
-      costs.push(call.cost === 1 ? '1' : String(call.cost));
-      limits.push(c.limit);
+    let limits: readonly number[];
+    if (combination !== undefined) {
+      keys = [`${this.#prefix}{${calls[0]?.key ?? ''}}`];
+      ({ policies, limits } = combination);
+    } else {
+      keys = [];
+      const own: Compiled[] = [];
+      const counts: number[] = [];
+      for (const call of calls) {
+        const c = this.#compile(call.policy);
+        keys.push(`${c.hashPrefix}${call.key}}`, this.#ownKey(c, call.key));
+        own.push(c);
+        costs.push(call.cost === 1 ? '1' : String(call.cost));
+        counts.push(c.limit);
+      }
+      policies = own;
+      limits = counts;
     }
     let batchKey = '';
     if (this.#cluster) {
@@ -265,6 +318,7 @@ export class RedisStore implements RateLimitStore {
     return new Promise<readonly RateLimitDecision[]>((resolve, reject) => {
       const group: QueuedGroup = {
         keys,
+        combination,
         policies,
         costs,
         limits,
@@ -278,6 +332,28 @@ export class RedisStore implements RateLimitStore {
       else batch.push(group);
       this.#schedule();
     });
+  }
+
+  /** The calls' combination when they have the usual shape (see {@link Combination}). */
+  #combination(calls: readonly RateLimitCall[]): Combination | undefined {
+    const key = calls[0]?.key;
+    let node = this.#combinations;
+    for (const call of calls) {
+      if (call.key !== key || call.cost !== 1 || call.policy.algorithm === 'sliding-log') {
+        return undefined;
+      }
+      let next = node.next.get(call.policy);
+      if (next === undefined) {
+        next = { next: new WeakMap(), combination: undefined };
+        node.next.set(call.policy, next);
+      }
+      node = next;
+    }
+    if (node.combination === undefined && calls.length > 0) {
+      const policies = calls.map((call) => this.#compile(call.policy));
+      node.combination = { policies, limits: policies.map((c) => c.limit) };
+    }
+    return node.combination;
   }
 
   /** Takes back a count (one script run; refunds are rare next to decisions). */
@@ -315,21 +391,41 @@ export class RedisStore implements RateLimitStore {
 
   #sendGroups(groups: readonly QueuedGroup[]): void {
     const keys: string[] = [];
-    // Each policy's constants once per batch; a request then sends a number and a cost per limit.
+    // Each policy's constants once per batch, and each combination's policy numbers; a
+    // request then sends its combination, or a number and a cost per limit.
     const numbers = new Map<Compiled, string>();
     const constants: string[] = [];
+    const numberOf = (c: Compiled): string => {
+      let n = numbers.get(c);
+      if (n === undefined) {
+        n = String(numbers.size + 1);
+        numbers.set(c, n);
+        constants.push(c.algorithm, ...c.policyArgs);
+      }
+      return n;
+    };
+    const combinations = new Map<Combination, string>();
+    const described: string[] = [];
     const requests: string[] = [];
     for (const g of groups) {
       keys.push(...g.keys);
+      const { combination } = g;
+      if (combination !== undefined) {
+        let n = combinations.get(combination);
+        if (n === undefined) {
+          n = String(-(combinations.size + 1));
+          combinations.set(combination, n);
+          described.push(
+            String(combination.policies.length),
+            ...combination.policies.map(numberOf),
+          );
+        }
+        requests.push(n);
+        continue;
+      }
       requests.push(String(g.policies.length));
       g.policies.forEach((c, i) => {
-        let n = numbers.get(c);
-        if (n === undefined) {
-          n = String(numbers.size + 1);
-          numbers.set(c, n);
-          constants.push(c.algorithm, ...c.policyArgs);
-        }
-        requests.push(n, g.costs[i] ?? '1');
+        requests.push(numberOf(c), g.costs[i] ?? '1');
       });
     }
     const args = [
@@ -337,6 +433,8 @@ export class RedisStore implements RateLimitStore {
       String(groups.length),
       String(numbers.size),
       ...constants,
+      String(combinations.size),
+      ...described,
       ...requests,
     ];
     const fail = (error: unknown): void => {
@@ -348,14 +446,7 @@ export class RedisStore implements RateLimitStore {
         return;
       }
       groups.forEach((g, q) => {
-        if (!g.pending.finish()) return;
-        const each: unknown = reply[q];
-        const ds = Array.isArray(each)
-          ? each.map((r: unknown, j) => decisionOf(g.limits[j] ?? 0, r))
-          : [];
-        if (ds.length !== g.limits.length || ds.some((d) => d === undefined)) {
-          g.reject(new Error(UNEXPECTED));
-        } else g.resolve(ds as RateLimitDecision[]);
+        if (g.pending.finish()) settleGroup(g, reply[q]);
       });
     }, fail);
   }

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { compileCombinedLimit, createRateLimiter, MemoryStore } from 'bulwark';
-import type { CombinedDecision } from 'bulwark';
+import type { CombinedDecision, RateLimiter } from 'bulwark';
 import { RedisStore } from 'bulwark/redis';
 import type { RedisStoreClient } from 'bulwark/redis';
 import { freePort } from '../helpers/free-port.js';
@@ -341,6 +341,77 @@ describe.skipIf(noRedis)('RedisStore', () => {
       store,
     });
     expect((await second.consume('many')).remaining).toBe(4);
+  });
+
+  it('one script run mixing combinations and spelled-out requests decides each as MemoryStore does', async () => {
+    // Requests keyed alike with cost 1 and no sliding log travel as a combination (one key,
+    // one number); the rest spell out every limit. One turn's requests share one script run,
+    // so a wrong argument offset between the two shapes would misread every later request.
+    let now = 1_800_000_070_000;
+    const clock = () => now;
+    const build = (store: RedisStore | MemoryStore) => {
+      const make = (
+        name: string,
+        limit: number,
+        algorithm: 'sliding-window' | 'sliding-log' | 'fixed-window' | 'token-bucket',
+      ) =>
+        createRateLimiter({
+          name: `mix-${name}`,
+          limit,
+          windowMs: 60_000,
+          algorithm,
+          store,
+          clock,
+          blockCache: false,
+        });
+      const a = make('a', 5, 'sliding-window');
+      const b = make('b', 7, 'sliding-window');
+      const c = make('c', 4, 'fixed-window');
+      const t = make('t', 6, 'token-bucket');
+      const l = make('l', 3, 'sliding-log');
+      return { a, b, c, t, l, store };
+    };
+    const redis = build(new RedisStore({ client: client!, prefix, clock, timeoutMs: 5_000 }));
+    const memory = build(new MemoryStore());
+    type Set = typeof redis;
+    const requests: ((s: Set) => Promise<boolean[] | undefined>)[] = [
+      // A combination of sliding windows (the one-pass path).
+      (s) => call(s, [s.a, 'k1', 1], [s.b, 'k1', 1]),
+      // A combination taking the general path.
+      (s) => call(s, [s.c, 'k1', 1], [s.t, 'k1', 1]),
+      // Spelled out: a sliding log, different keys, a cost of 2.
+      (s) => call(s, [s.a, 'k2', 1], [s.l, 'k2', 1]),
+      (s) => call(s, [s.a, 'k3', 1], [s.b, 'k4', 1]),
+      (s) => call(s, [s.b, 'k1', 2], [s.c, 'k1', 1]),
+      // Three limits, a combination of its own.
+      (s) => call(s, [s.a, 'k5', 1], [s.c, 'k5', 1], [s.t, 'k5', 1]),
+    ];
+    async function call(
+      s: Set,
+      ...limits: [RateLimiter, string, number][]
+    ): Promise<boolean[] | undefined> {
+      const ds = await s.store.consumeAll(
+        limits.map(([l, key, cost]) => ({ policy: l.policy, key, cost })),
+        now,
+      );
+      return ds?.map((d) => d.allowed);
+    }
+    for (const at of [0, 1, 2, 30_000, 61_000]) {
+      now = 1_800_000_070_000 + at;
+      // Every request three times, all in one turn: one script run on Redis.
+      const order = [...requests, ...requests, ...requests];
+      const onRedis = await Promise.all(order.map((r) => r(redis)));
+      const onMemory = [];
+      for (const r of order) onMemory.push(await r(memory));
+      expect(onRedis, String(at)).toEqual(onMemory);
+    }
+    // The counts left behind agree too.
+    for (const name of ['a', 'b', 'c', 't'] as const) {
+      for (const key of ['k1', 'k3', 'k4', 'k5']) {
+        const [r, m] = [await redis[name].consume(key), await memory[name].consume(key)];
+        expect(r.remaining, `${name} ${key}`).toBe(m.remaining);
+      }
+    }
   });
 
   it('limits keyed alike share one hash; a blocked limit refuses a combined decision and the other counts nothing', async () => {

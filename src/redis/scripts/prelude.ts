@@ -213,13 +213,17 @@ return out
  * Combined decisions (several limits on one request), a batch of them per run. ARGV[1] is
  * the time ('' for Redis TIME), ARGV[2] the number of requests, ARGV[3] the number of
  * policies; then each policy once (algorithm number, limit, window, countRejected, blockMs,
- * blockMultiplier, maxBlockMs, field prefix); then per request its number of limits and, per
- * limit, its policy's number and cost. KEYS hold two keys per limit (the client key's hash,
- * the algorithm's own key) in the same order. Limits of a request that share a hash are read
- * in one HMGET and written in one HSET. The first pass decides without counting what it
- * admits; only when every limit of the request admitted does each `commit` count it. The
- * common case (sliding windows without a block, keyed alike, all admitting) is decided in one
- * pass with no per-limit tables or closures. Returns per request the list of its decisions.
+ * blockMultiplier, maxBlockMs, field prefix); then the number of combinations and each once
+ * (its number of limits, then each limit's policy number). Then per request either a
+ * combination's number, negated (every limit keyed alike in one hash, none a sliding log,
+ * each costing 1: the request sends that one hash as its only key and this one argument),
+ * or its number of limits and, per limit, its policy's number and cost, with two keys per
+ * limit (the client key's hash, the algorithm's own key) in the same order. Limits of a
+ * request that share a hash are read in one HMGET and written in one HSET. The first pass
+ * decides without counting what it admits; only when every limit of the request admitted
+ * does each `commit` count it. The common case (sliding windows without a block, keyed
+ * alike, all admitting) is decided in one pass with no per-limit tables or closures.
+ * Returns per request the list of its decisions.
  */
 export const COMBINED = `${COMMON}
 local now = timeOr(ARGV[1])
@@ -237,15 +241,38 @@ for p = 1, tonumber(ARGV[3]) do
   }
   a = a + 8
 end
+-- Combinations: the limits most requests of a batch carry, described once.
+local combos = {}
+local comboCount = tonumber(ARGV[a])
+a = a + 1
+for c = 1, comboCount do
+  local n = tonumber(ARGV[a])
+  local cps, ones, same, read = {}, {}, {}, { '~e' }
+  local windowsOnly = true
+  for j = 1, n do
+    local p = policies[tonumber(ARGV[a + j])]
+    cps[j] = p
+    ones[j] = 1
+    same[j] = 1
+    if not p[11] then windowsOnly = false end
+    for x = 1, #p[8] do read[#read + 1] = p[8][x] end
+  end
+  combos[c] = { n, cps, ones, same, windowsOnly, read }
+  a = a + 1 + n
+end
 local k = 1
 local out = {}
 -- Per-request scratch, reused (indexes 1..n are rewritten for every request).
-local ps, costs, hs, sts, firsts, expires, rs = {}, {}, {}, {}, {}, {}, {}
+local ps, costs, hs, owns, sts, firsts, expires, rs = {}, {}, {}, {}, {}, {}, {}, {}
+local ps0, costs0, firsts0 = ps, costs, firsts
 -- The common case, decided without the general machinery: every limit of the request is a
 -- sliding window without a block, in one hash, and every one admits. Returns nil, having
 -- written nothing, when that is not so; the general path then decides.
 local sa, sb, sc, sm, spw = {}, {}, {}, {}, {}
-local nowText = fmt(now)
+-- The stamp of every decision the fast path makes: Redis's clock is whole milliseconds, sent
+-- as an integer (a test's fractional clock keeps its digits as text).
+local nowStamp = now
+if now ~= math.floor(now) then nowStamp = fmt(now) end
 -- The fields a combination of policies reads, built once per run: requests of one batch
 -- mostly share their policies.
 local readCache = {}
@@ -270,9 +297,9 @@ local function readOf(n)
   end
   return read
 end
-local function windows(n)
+local function windows(n, read)
   local h = hs[1]
-  local vals = redis.call('HMGET', h, unpack(readOf(n)))
+  local vals = redis.call('HMGET', h, unpack(read or readOf(n)))
   for j = 1, n do
     local p = ps[j]
     local w = p[3]
@@ -309,7 +336,7 @@ local function windows(n)
     fields[#fields + 1] = nb
     local life = start + 2 * w - now
     if life > need then need = life end
-    reply[j] = { 1, math.floor((p[2] * w - spw[j] - nb * w) / w), life, 0, nowText }
+    reply[j] = { 1, math.floor((p[2] * w - spw[j] - nb * w) / w), life, 0, nowStamp }
   end
   flush(h, fields, tonumber(vals[1]) or 0, need, now)
   return reply
@@ -336,7 +363,7 @@ local function general(n)
   local all = true
   for j = 1, n do
     local p = ps[j]
-    rs[j] = decideBlocked(p[1], sts[j], KEYS[k + 2 * j - 1], costs[j], now, p[2], p[3], p[4], true, p[5], p[6], p[7])
+    rs[j] = decideBlocked(p[1], sts[j], owns[j], costs[j], now, p[2], p[3], p[4], true, p[5], p[6], p[7])
     if rs[j][1] == 0 then all = false end
   end
   local reply = {}
@@ -366,24 +393,42 @@ end
 for q = 1, requests do
   local n = tonumber(ARGV[a])
   local alike = true
-  for j = 1, n do
-    ps[j] = policies[tonumber(ARGV[a + 2 * j - 1])]
-    costs[j] = tonumber(ARGV[a + 2 * j])
-    hs[j] = KEYS[k + 2 * j - 2]
-    -- Limits keyed alike share a hash: the first of them reads it for all.
-    local first = j
-    for m = 1, j - 1 do
-      if hs[m] == hs[j] then first = firsts[m]; break end
+  local read = nil
+  if n < 0 then
+    local combo = combos[-n]
+    read = combo[6]
+    n = combo[1]
+    ps, costs, firsts, alike = combo[2], combo[3], combo[4], combo[5]
+    local h = KEYS[k]
+    for j = 1, n do
+      hs[j] = h
+      owns[j] = h
     end
-    firsts[j] = first
-    if first ~= 1 or not ps[j][11] then alike = false end
+    a = a + 1
+    k = k + 1
+  else
+    -- The scratch tables, not a combination's own (which the next request may reuse).
+    ps, costs, firsts = ps0, costs0, firsts0
+    for j = 1, n do
+      ps[j] = policies[tonumber(ARGV[a + 2 * j - 1])]
+      costs[j] = tonumber(ARGV[a + 2 * j])
+      hs[j] = KEYS[k + 2 * j - 2]
+      owns[j] = KEYS[k + 2 * j - 1]
+      -- Limits keyed alike share a hash: the first of them reads it for all.
+      local first = j
+      for m = 1, j - 1 do
+        if hs[m] == hs[j] then first = firsts[m]; break end
+      end
+      firsts[j] = first
+      if first ~= 1 or not ps[j][11] then alike = false end
+    end
+    a = a + 1 + 2 * n
+    k = k + 2 * n
   end
   local reply = nil
-  if alike then reply = windows(n) end
+  if alike then reply = windows(n, read) end
   if not reply then reply = general(n) end
   out[q] = reply
-  a = a + 1 + 2 * n
-  k = k + 2 * n
 end
 return out
 `;
