@@ -6,7 +6,7 @@ import type {
   FastifyRequest,
 } from 'fastify';
 import fp from 'fastify-plugin';
-import { compileRateLimit, isPromise, rateLimitLogger } from 'bulwark';
+import { compileRateLimit, isPromise, rateLimitLogger, rateLimitSlot } from 'bulwark';
 import type {
   ClientAddressInput,
   LoggerLike,
@@ -49,7 +49,9 @@ const peer = (request: FastifyRequest): ClientAddressInput => ({
 });
 // Node's request: one object for the request whichever scope's hook sees it, so a limit
 // registered in two nested scopes counts a request once.
-const carrier = (request: FastifyRequest): object => request.raw;
+// Fastify's request: one per request, seen by every hook and by a Nest guard on the Fastify
+// platform, and built with the rate limit's slot (see rateLimitSetup).
+const carrier = (request: FastifyRequest): object => request;
 
 const failure = (error: unknown): Error =>
   error instanceof Error ? error : new Error(String(error));
@@ -105,6 +107,9 @@ export function rateLimitSetup(
   options: FastifyRateLimitOptions,
 ): RateLimitHook {
   const { global = true } = options;
+  // Every request of the scope is built with this property (null until counted), so noting
+  // what was counted is a property store on a request of fixed shape, not a WeakMap entry.
+  if (!fastify.hasRequestDecorator(rateLimitSlot)) fastify.decorateRequest(rateLimitSlot, null);
   // Compiled once, at registration: the limiter and its store are shared by every route
   // that uses the plugin's policy. A route's own policy is compiled when the route is added
   // (once per config object: the HEAD route Fastify adds for a GET shares the GET's config,

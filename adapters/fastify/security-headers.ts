@@ -6,7 +6,12 @@ import type {
   FastifyRequest,
 } from 'fastify';
 import fp from 'fastify-plugin';
-import { applySecurityHeaders, compileSecurityHeaders, hasSecurityHeaders } from 'bulwark';
+import {
+  applySecurityHeaders,
+  compileSecurityHeaders,
+  hasSecurityHeaders,
+  securityHeadersSlot,
+} from 'bulwark';
 import type { CompiledSecurityHeaders, HeaderAccess, SecurityHeadersOptions } from 'bulwark';
 import { checkedPlugin, scopeSettings } from './route-settings.js';
 import type { SettingsLookup } from './route-settings.js';
@@ -68,6 +73,12 @@ export function headersSetup(
   options: FastifySecurityHeadersOptions,
 ): (request: FastifyRequest, reply: FastifyReply, config?: FastifyContextConfig) => void {
   const { global = true, ...headerOptions } = options;
+  // Fastify builds every reply of the scope with this property (null until written), so the
+  // mark of what was written is a property store on a reply of fixed shape, not a WeakMap
+  // entry per request. A scope that already has it (a second plugin) keeps it.
+  if (!fastify.hasReplyDecorator(securityHeadersSlot)) {
+    fastify.decorateReply(securityHeadersSlot, null);
+  }
   const headersFor = scopeSettings<SecurityHeadersOptions, CompiledSecurityHeaders>(fastify, {
     read: (config) => config?.securityHeaders,
     global,

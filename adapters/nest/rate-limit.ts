@@ -16,9 +16,10 @@ const peer = (request: NestRequest): ClientAddressInput => ({
   remoteAddress: nodeRequest(request).socket.remoteAddress,
   headers: request.headers,
 });
-// Node's request: the one object the module's limit, a route's `@RateLimit` and the 404
+// The platform's request (Express's req, or Fastify's request, as bulwark's own Fastify
+// plugins key it): the one object the module's limit, a route's `@RateLimit` and the 404
 // counter all see, so one limiter applied twice counts a request once.
-const carrier = (request: NestRequest): object => nodeRequest(request);
+const carrier = (request: NestRequest): object => request;
 
 /** Compiles a rate limit once (the module's, or a `@RateLimit`'s); bad options throw here. */
 export function compileLimit(options: NestRateLimitOptions): RateLimitCheck<NestRequest> {

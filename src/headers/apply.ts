@@ -1,4 +1,4 @@
-import { sharedMarks } from '../util/shared-marks.js';
+import { markSlot, sharedMarks } from '../util/shared-marks.js';
 import type { CompiledSecurityHeaders } from './build.js';
 
 /**
@@ -17,7 +17,17 @@ export interface HeaderAccess<T> {
 }
 
 // Which compiled headers a response was given, for the layer that comes after.
-const applied = sharedMarks<CompiledSecurityHeaders>('bulwark.securityHeaders.applied');
+const APPLIED = 'bulwark.securityHeaders.applied';
+const applied = sharedMarks<CompiledSecurityHeaders>(APPLIED);
+
+/**
+ * For adapters: the property a framework may declare on its response objects when it builds
+ * them, with `null` as its value (Fastify: `decorateReply(securityHeadersSlot, null)`). On
+ * such a response, `applySecurityHeaders` notes what it wrote in that property instead of a
+ * process-wide WeakMap entry, which the garbage collector would trace on every
+ * young-generation collection while the response lives.
+ */
+export const securityHeadersSlot: symbol = markSlot(APPLIED);
 
 /**
  * Writes the compiled headers onto a response without overwriting what the application set

@@ -1,6 +1,11 @@
 export { buildSecurityHeaders, compileSecurityHeaders } from './build.js';
 export type { CompiledSecurityHeaders } from './build.js';
-export { applySecurityHeaders, hasSecurityHeaders, securityHeadersForError } from './apply.js';
+export {
+  applySecurityHeaders,
+  hasSecurityHeaders,
+  securityHeadersForError,
+  securityHeadersSlot,
+} from './apply.js';
 export type { HeaderAccess } from './apply.js';
 export { securityHeadersFromEnv } from './from-env.js';
 export type { Env } from './from-env.js';

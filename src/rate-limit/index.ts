@@ -47,7 +47,7 @@ export type {
 export { clientAddressUnavailable, rateLimitError, TOO_MANY_REQUESTS } from './rejection.js';
 export { MISSION_CONTROL_RATE_LIMITS } from './presets.js';
 export type { RateLimitPreset } from './presets.js';
-export { compileRateLimit, rateLimitLogger } from './middleware.js';
+export { compileRateLimit, rateLimitLogger, rateLimitSlot } from './middleware.js';
 export type {
   RateLimitCheck,
   RateLimitEntry,

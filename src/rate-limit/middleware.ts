@@ -1,7 +1,7 @@
 import type { BulwarkError } from '../errors.js';
 import type { LoggerLike } from '../log/logger-kind.js';
 import { isPromise } from '../util/maybe-promise.js';
-import { sharedMarks } from '../util/shared-marks.js';
+import { markSlot, sharedMarks } from '../util/shared-marks.js';
 import type { MaybePromise } from '../util/maybe-promise.js';
 import type { CombinedDecision } from './combined.js';
 import {
@@ -151,10 +151,10 @@ export interface RateLimitOutcome {
  */
 export type RateLimitCheck<Req> = (request: Req) => MaybePromise<RateLimitOutcome | undefined>;
 
-// What was counted for one request, keyed by the request itself (Node's IncomingMessage): a
-// limiter mounted twice (globally and again on a route, or one middleware used in two
-// places) sees the request twice, and must count it once. Shared by every copy of bulwark in
-// a process.
+// What was counted for one request, keyed by the object that stands for it (the adapter's
+// carrier): a limiter mounted twice (globally and again on a route, or one middleware used
+// in two places) sees the request twice, and must count it once. Shared by every copy of
+// bulwark in a process.
 interface Counted {
   readonly id: object;
   readonly key: string;
@@ -162,7 +162,17 @@ interface Counted {
   readonly next: Counted | undefined;
 }
 
-const counted = sharedMarks<Counted>('bulwark.rateLimit.counted');
+const COUNTED = 'bulwark.rateLimit.counted';
+const counted = sharedMarks<Counted>(COUNTED);
+
+/**
+ * For adapters: the property a framework may declare on its request objects when it builds
+ * them, with `null` as its value (Fastify: `decorateRequest(rateLimitSlot, null)`), when its
+ * carrier is that object. On such a request the rate limit notes what it counted in that
+ * property instead of a process-wide WeakMap entry, which the garbage collector would trace
+ * on every young-generation collection while the request lives.
+ */
+export const rateLimitSlot: symbol = markSlot(COUNTED);
 
 type LimiterSpec<Req> = RateLimiter | RateLimiterOptions | RateLimitEntry<Req>;
 

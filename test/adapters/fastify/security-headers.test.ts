@@ -1,7 +1,8 @@
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rateLimit, securityHeaders } from 'bulwark/fastify';
+import { hasSecurityHeaders, rateLimitSlot, securityHeadersSlot } from 'bulwark';
+import { protect, rateLimit, securityHeaders } from 'bulwark/fastify';
 
 let app: FastifyInstance | undefined;
 afterEach(async () => {
@@ -10,6 +11,35 @@ afterEach(async () => {
 });
 
 describe('fastify securityHeaders', () => {
+  it('notes what it wrote and counted in slots Fastify builds every reply and request with, not in WeakMaps', async () => {
+    for (const register of ['separate', 'protect'] as const) {
+      const a = Fastify();
+      if (register === 'separate') {
+        await a.register(securityHeaders);
+        await a.register(rateLimit, { limiter: { limit: 5, windowMs: 60_000 } });
+      } else {
+        await a.register(protect, { rateLimit: { limiter: { limit: 5, windowMs: 60_000 } } });
+      }
+      let seen: { reply: unknown; request: unknown; marked: boolean } | undefined;
+      a.get('/s', (request, reply) => {
+        seen = {
+          reply: (reply as unknown as Record<symbol, unknown>)[securityHeadersSlot],
+          request: (request as unknown as Record<symbol, unknown>)[rateLimitSlot],
+          marked: hasSecurityHeaders(reply),
+        };
+        return {};
+      });
+      const res = await a.inject('/s');
+      expect(res.statusCode, register).toBe(200);
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      // Own properties set when Fastify built the objects, written by the hooks.
+      expect(seen?.reply, register).toBeTypeOf('object');
+      expect(seen?.request, register).toBeTypeOf('object');
+      expect(seen?.marked).toBe(true);
+      await a.close();
+    }
+  });
+
   it('global: false applies only to routes that ask', async () => {
     app = Fastify();
     await app.register(securityHeaders, { global: false });
