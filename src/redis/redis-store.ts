@@ -292,7 +292,7 @@ export class RedisStore implements RateLimitStore {
     const costs: string[] = [];
     let limits: readonly number[];
     if (combination !== undefined) {
-      keys = [`${this.#prefix}{${calls[0]?.key ?? ''}}`];
+      keys = [this.hashFor(calls[0]?.key ?? '')];
       ({ policies, limits } = combination);
     } else {
       keys = [];

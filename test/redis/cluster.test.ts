@@ -92,6 +92,45 @@ describe.skipIf(!canStartRedis)('RedisStore on a three-node Redis Cluster', () =
     }
   });
 
+  it('two windows keyed alike travel as one combination (one key per request) and decide exactly on every node', async () => {
+    const store = new RedisStore({ client, prefix: 'cluster-combo:', timeoutMs: 5_000 });
+    const second = createRateLimiter({ name: 'second', limit: 4, windowMs: 60_000, store });
+    const minute = createRateLimiter({ name: 'minute', limit: 6, windowMs: 3_600_000, store });
+    const both = compileCombinedLimit([second, minute]);
+    const keys = Array.from({ length: 12 }, (_, k) => `combo-${k}`);
+    // The store sends one key for such a request (the client's hash), which fixes its slot.
+    const direct = await store.consumeAll([
+      { policy: second.policy, key: 'combo-probe', cost: 1 },
+      { policy: minute.policy, key: 'combo-probe', cost: 1 },
+    ]);
+    expect(direct?.map((d) => d.allowed)).toEqual([true, true]);
+    const results = await Promise.all(
+      keys.flatMap((key) =>
+        Array.from({ length: 50 }, () =>
+          Promise.resolve(both([key, key])).then((r) => [key, r] as const),
+        ),
+      ),
+    );
+    for (const key of keys) {
+      const mine = results.filter(([k]) => k === key).map(([, r]) => r);
+      expect(mine.filter((r) => r.allowed).length, key).toBe(4);
+      // Nothing else counted: the hour's limit holds exactly the four admitted.
+      const probe = createRateLimiter({
+        name: 'minute',
+        limit: 6,
+        windowMs: 3_600_000,
+        store: new RedisStore({ client, prefix: 'cluster-combo:', timeoutMs: 5_000 }),
+        blockCache: false,
+      });
+      expect((await probe.consume(key)).remaining, key).toBe(1);
+    }
+    // The keys landed on every node: each node decided its own requests' combinations.
+    const perNode = await Promise.all(
+      client.nodes('master').map((n) => n.keys('cluster-combo:*').then((k) => k.length)),
+    );
+    expect(perNode.filter((n) => n > 0).length).toBe(3);
+  });
+
   it('combined limits under keys in different slots: decided one by one with refunds, never over either limit', async () => {
     const store = new RedisStore({ client, prefix: 'cluster-split:', timeoutMs: 5_000 });
     const user = createRateLimiter({ name: 'user', limit: 5, windowMs: 60_000, store });

@@ -247,17 +247,17 @@ local comboCount = tonumber(ARGV[a])
 a = a + 1
 for c = 1, comboCount do
   local n = tonumber(ARGV[a])
-  local cps, ones, same, read = {}, {}, {}, { '~e' }
+  -- Every cost is 1, and every limit reads the first limit's hash: one table of ones is both.
+  local cps, ones, read = {}, {}, { '~e' }
   local windowsOnly = true
   for j = 1, n do
     local p = policies[tonumber(ARGV[a + j])]
     cps[j] = p
     ones[j] = 1
-    same[j] = 1
     if not p[11] then windowsOnly = false end
     for x = 1, #p[8] do read[#read + 1] = p[8][x] end
   end
-  combos[c] = { n, cps, ones, same, windowsOnly, read }
+  combos[c] = { n, cps, ones, ones, windowsOnly, read }
   a = a + 1 + n
 end
 local k = 1
