@@ -30,26 +30,38 @@ function onerror(this: Guarded, error: unknown): void {
     const e = error as { headers?: Record<string, unknown> };
     const cors = corsHeaders(this);
     const own = cors === undefined ? e.headers : { ...cors, ...e.headers };
-    const merged = securityHeadersForError(this.res, own) ?? own;
+    const merged = securityHeadersForError(this, own) ?? own;
     try {
       if (merged !== undefined) e.headers = merged;
     } catch {
       // A frozen error keeps its own headers; Koa still answers it.
     }
   }
-  const outer =
-    this[kOuterOnError] ??
-    (Reflect.get(Object.getPrototypeOf(this) as object, 'onerror') as ErrorHandler);
-  outer.call(this, error);
+  // Set by guardErrors on the context or on app.context, whichever took the handler.
+  (this[kOuterOnError] as ErrorHandler).call(this, error);
 }
 
-/** Makes bulwark's headers survive Koa's error handling on this request. */
+/**
+ * Makes bulwark's headers survive Koa's error handling on this request. The handler goes
+ * once onto the app's `app.context` (Koa's place for additions to every `ctx`), in front of
+ * the `onerror` it held: a request without bulwark's headers passes straight through it, so
+ * this changes nothing for them, and a request costs a property read instead of a property
+ * added to its context. A context that does not inherit it (its own `onerror`, set by the
+ * app before this ran, or a context built some other way) gets it as its own property.
+ */
 export function guardErrors(ctx: Guarded): void {
   const current = Reflect.get(ctx, 'onerror') as ErrorHandler;
-  if (current !== onerror) {
-    if (Object.hasOwn(ctx, 'onerror')) ctx[kOuterOnError] = current;
-    ctx.onerror = onerror;
+  if (current === onerror) return;
+  if (!Object.hasOwn(ctx, 'onerror')) {
+    const proto = Object.getPrototypeOf(ctx) as Guarded | null;
+    if (proto !== null && proto === (ctx.app as { context?: unknown } | undefined)?.context) {
+      proto[kOuterOnError] = current;
+      proto.onerror = onerror;
+      return;
+    }
   }
+  ctx[kOuterOnError] = current;
+  ctx.onerror = onerror;
 }
 
 /** Keeps a CORS outcome's headers on this request's error answers. */

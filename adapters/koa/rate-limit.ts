@@ -1,9 +1,10 @@
 import type { Context, Middleware, Next } from 'koa';
-import { compileRateLimit, isPromise, rateLimitLogger } from 'bulwark';
+import { compileRateLimit, isPromise, rateLimitLogger, rateLimitSlot } from 'bulwark';
 import type { ClientAddressInput, RateLimitMiddlewareOptions, RateLimitOutcome } from 'bulwark';
 import { setNodeHeaders } from '../shared/node-headers.js';
 import { settleWhenClosed } from '../shared/node-settle.js';
 import { rejectKoa } from './reject.js';
+import { declareSlot } from './slots.js';
 import type { KoaRejectOptions } from './reject.js';
 
 /**
@@ -17,8 +18,13 @@ const peer = (ctx: Context): ClientAddressInput => ({
   remoteAddress: ctx.req.socket.remoteAddress,
   headers: ctx.req.headers,
 });
-// Node's request: the one object every middleware (and a mounted sub-app) shares.
-const carrier = (ctx: Context): object => ctx.req;
+// Koa's context: built per request, and shared by every middleware (a mounted sub-app's
+// too), so a limit mounted twice counts the request once. Its slot is declared on
+// app.context, so noting the count is a property write.
+const carrier = (ctx: Context): object => {
+  declareSlot(ctx, rateLimitSlot);
+  return ctx;
+};
 
 /**
  * Rate limiting for Koa: counts each request under its key (the client IP by default) and

@@ -1,8 +1,8 @@
 import type { Context, Middleware } from 'koa';
-import { applySecurityHeaders, compileSecurityHeaders } from 'bulwark';
-import type { SecurityHeadersOptions } from 'bulwark';
-import { nodeResponseHeaders } from '../shared/node-headers.js';
+import { applySecurityHeaders, compileSecurityHeaders, securityHeadersSlot } from 'bulwark';
+import type { HeaderAccess, SecurityHeadersOptions } from 'bulwark';
 import { guardErrors } from './error-headers.js';
+import { declareSlot } from './slots.js';
 
 /** Options for the Koa `securityHeaders` middleware. */
 export type KoaSecurityHeadersOptions = SecurityHeadersOptions;
@@ -23,11 +23,25 @@ export function securityHeaders(options: KoaSecurityHeadersOptions | false = {})
   };
 }
 
+/**
+ * The headers of Node's response, reached through the context: the context is what the
+ * headers are noted on (for a route-level `securityHeaders` and for the error answer), since
+ * Koa builds it per request and every middleware, a mounted sub-app's included, shares it.
+ */
+const contextHeaders: HeaderAccess<Context> = {
+  get: (ctx, name) => ctx.res.getHeader(name),
+  set: (ctx, name, value) => ctx.res.setHeader(name, value),
+  remove: (ctx, name) => {
+    ctx.res.removeHeader(name);
+  },
+};
+
 /** The per-request work of {@link securityHeaders}, compiled once; `protect` runs it too. */
 export function headersStep(options: KoaSecurityHeadersOptions | false): (ctx: Context) => void {
   const compiled = compileSecurityHeaders(options);
   return (ctx) => {
-    applySecurityHeaders(ctx.res, nodeResponseHeaders, compiled);
+    declareSlot(ctx, securityHeadersSlot);
+    applySecurityHeaders(ctx, contextHeaders, compiled);
     guardErrors(ctx);
   };
 }

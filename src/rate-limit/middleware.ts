@@ -402,7 +402,7 @@ function compileSettle<Req, Res>(
   options: RateLimitMiddlewareOptions<Req, Res>,
   limits: readonly Limit<Req>[],
   head: Limit<Req>,
-): SettleFactory {
+): SettleFactory | undefined {
   const successful = options.skipSuccessfulRequests ?? false;
   const failed = options.skipFailedRequests ?? false;
   const judge = options.requestWasSuccessful;
@@ -426,7 +426,8 @@ function compileSettle<Req, Res>(
         'bulwark: rateLimit requestWasSuccessful: has no effect without skipSuccessfulRequests, skipFailedRequests or a limit with resetOnSuccess; add skipSuccessfulRequests: true (count only failures) or remove it.',
       );
     }
-    return () => undefined;
+    // Nothing to settle: no factory, so an admitted request allocates nothing for it.
+    return undefined;
   }
   limits.forEach(({ limiter }, i) => {
     if ((successful || failed) && limiterParts(limiter)?.store.refund === undefined) {
@@ -478,7 +479,7 @@ function singleDecision<Req>(
   limiter: RateLimiter,
   format: RateLimitHeaderFormat | false,
   legacy: boolean,
-  settleFor: SettleFactory,
+  settleFor: SettleFactory | undefined,
   carrier: ((request: Req) => object) | undefined,
 ): (request: Req, key: string) => MaybePromise<RateLimitOutcome> {
   const headersFor = compileRateLimitHeaders({
@@ -490,7 +491,7 @@ function singleDecision<Req>(
   const outcome = (k: string, d: RateLimitDecision): RateLimitOutcome => {
     const headers = headersFor(d);
     if (!d.allowed) return { headers, error: rateLimitError(d, headers), settle: undefined };
-    return { headers, error: undefined, settle: settleFor([k], [d]) };
+    return { headers, error: undefined, settle: settleFor?.([k], [d]) };
   };
   const id = countIdentity(limiter);
   const remember = (on: object, k: string, d: RateLimitDecision): RateLimitOutcome => {
@@ -519,7 +520,7 @@ function combinedDecision<Req>(
   limits: readonly Limit<Req>[],
   format: RateLimitHeaderFormat | false,
   legacy: boolean,
-  settleFor: SettleFactory,
+  settleFor: SettleFactory | undefined,
   carrier: ((request: Req) => object) | undefined,
 ): DecideOnce<Req> {
   const limiters = limits.map((l) => l.limiter);
@@ -536,7 +537,7 @@ function combinedDecision<Req>(
         }
       }
     }
-    return { headers, error: undefined, settle: settleFor(keys, c.decisions) };
+    return { headers, error: undefined, settle: settleFor?.(keys, c.decisions) };
   };
   return (request, keys) => {
     const on = carrier?.(request);

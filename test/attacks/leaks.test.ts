@@ -66,9 +66,11 @@ describe.each(Object.keys(starters) as (keyof typeof starters)[])(
       await app.close();
     });
 
+    // 10-13 s on a quiet machine; a minute when the other worker drives Chromium and the
+    // machine is shared. The limit only stops a hang: no duration is asserted.
     it(
       'answers every one without a 5xx and keeps no heap or handles',
-      { timeout: 60_000 },
+      { timeout: 150_000 },
       async () => {
         expect(gc, 'run with --expose-gc').toBeTypeOf('function');
         // Warm-up: JIT, lazily created framework state, the limiter's key for 127.0.0.1.

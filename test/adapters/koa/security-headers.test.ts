@@ -90,4 +90,61 @@ describe('koa securityHeaders', () => {
     expect(res.status).toBe(409);
     expect(res.headers['x-frame-options']).toBe('DENY');
   });
+  it('keeps an onerror the app set on app.context, before and after the first request', async () => {
+    const k = new Koa();
+    k.silent = true;
+    const seen: string[] = [];
+    const koaDefault = k.context.onerror;
+    k.context.onerror = function (this: Koa.Context, error: Error | null) {
+      if (error !== null) seen.push(`first:${error.message}`);
+      koaDefault.call(this, error);
+    };
+    k.use(securityHeaders());
+    k.use((ctx) => {
+      if (ctx.path === '/fine') ctx.body = 'ok';
+      else throw Object.assign(new Error(ctx.path), { status: 418, expose: true });
+    });
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises
+    app = await listen(createServer(k.callback()));
+    expect((await http(`${app.url}/fine`)).status).toBe(200);
+    const first = await http(`${app.url}/a`);
+    expect(first.status).toBe(418);
+    expect(first.headers['x-content-type-options']).toBe('nosniff');
+    // Replaced again while the app runs, after bulwark took its place in front of the first.
+    k.context.onerror = function (this: Koa.Context, error: Error | null) {
+      if (error !== null) seen.push(`second:${error.message}`);
+      koaDefault.call(this, error);
+    };
+    const second = await http(`${app.url}/b`);
+    expect(second.status).toBe(418);
+    expect(second.headers['x-content-type-options']).toBe('nosniff');
+    expect(seen).toEqual(['first:/a', 'second:/b']);
+  });
+
+  it('leaves the error answer of a request that skipped it as Koa makes it', async () => {
+    const k = new Koa();
+    k.silent = true;
+    const headers = securityHeaders();
+    // Only /guarded passes the middleware; both share app.context.
+    k.use((ctx, next) => (ctx.path === '/guarded' ? headers(ctx, next) : next()));
+    k.use(() => {
+      throw Object.assign(new Error('nope'), {
+        status: 403,
+        expose: true,
+        headers: { 'X-Own': 'kept' },
+      });
+    });
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises
+    app = await listen(createServer(k.callback()));
+    const guarded = await http(`${app.url}/guarded`);
+    expect(guarded.headers['x-content-type-options']).toBe('nosniff');
+    const open = await http(`${app.url}/open`);
+    expect(open.status).toBe(403);
+    expect(open.headers['x-own']).toBe('kept');
+    expect(open.headers['x-content-type-options']).toBeUndefined();
+    const again = await http(`${app.url}/guarded`);
+    expect(again.status).toBe(403);
+    expect(again.headers['x-own']).toBe('kept');
+    expect(again.headers['x-frame-options']).toBe('DENY');
+  });
 });
