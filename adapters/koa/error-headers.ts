@@ -38,7 +38,7 @@ function onerror(this: Guarded, error: unknown): void {
     }
   }
   // Set by guardErrors on the context or on app.context, whichever took the handler.
-  (this[kOuterOnError] as ErrorHandler).call(this, error);
+  this[kOuterOnError]?.call(this, error);
 }
 
 /**

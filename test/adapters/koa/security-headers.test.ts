@@ -94,7 +94,10 @@ describe('koa securityHeaders', () => {
     const k = new Koa();
     k.silent = true;
     const seen: string[] = [];
-    const koaDefault = k.context.onerror;
+    const koaDefault = Reflect.get(k.context, 'onerror') as (
+      this: Koa.Context,
+      error: Error | null,
+    ) => void;
     k.context.onerror = function (this: Koa.Context, error: Error | null) {
       if (error !== null) seen.push(`first:${error.message}`);
       koaDefault.call(this, error);
@@ -126,7 +129,9 @@ describe('koa securityHeaders', () => {
     k.silent = true;
     const headers = securityHeaders();
     // Only /guarded passes the middleware; both share app.context.
-    k.use((ctx, next) => (ctx.path === '/guarded' ? headers(ctx, next) : next()));
+    k.use((ctx, next) =>
+      ctx.path === '/guarded' ? (headers(ctx, next) as Promise<void>) : next(),
+    );
     k.use(() => {
       throw Object.assign(new Error('nope'), {
         status: 403,
