@@ -45,9 +45,6 @@ export function rateLimit(options: HonoRateLimitOptions): MiddlewareHandler {
       return undefined;
     }
     if (outcome.error !== undefined) return rejectHono(outcome.error, c, onReject, logger);
-    // On the context for answers built from it (the nearest limit's fields win, as they are
-    // set last), and on a handler's own `new Response(...)` afterwards.
-    for (const name in outcome.headers) c.header(name, outcome.headers[name]);
     const { settle } = outcome;
     // On Node the response's end is known (finished, or the client hung up: failed);
     // elsewhere the answer the app returns is the end the rate limit can see.
@@ -59,6 +56,9 @@ export function rateLimit(options: HonoRateLimitOptions): MiddlewareHandler {
     }
     await next();
     if (settle !== undefined && outgoing === undefined) settle(c, c.res, c.res.status);
+    // On the answer, whichever way it was built (the context's helpers, a handler's own
+    // `new Response(...)`, onError's), where it lacks them: the nearest limit fills first, so
+    // its fields win, and a RateLimit header the app set stays.
     editAnswer(c, undefined, (headers) => {
       fillHeaders(headers, outcome.headers);
     });

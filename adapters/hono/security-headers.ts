@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { applySecurityHeaders, compileSecurityHeaders } from 'bulwark';
+import { compileSecurityHeaders, fillSecurityHeaders } from 'bulwark';
 import type { CompiledSecurityHeaders, SecurityHeadersOptions } from 'bulwark';
 import { webHeaders } from '../shared/web.js';
 import { editAnswer } from './context.js';
@@ -8,12 +8,15 @@ import { editAnswer } from './context.js';
 export type HonoSecurityHeadersOptions = SecurityHeadersOptions;
 
 // The headers a request is to get, decided on the way in: the innermost mount (a route's own
-// securityHeaders after the app's) decides, as the last one to run does on Express.
-const decided = new WeakMap<Context, CompiledSecurityHeaders>();
+// securityHeaders after the app's) decides, as the last one to run does on Express. Noted as
+// a property of the request's Context (a symbol nothing else reads), not a WeakMap entry: a
+// WeakMap entry per request is an ephemeron the garbage collector traces while it lives.
+const kDecided = Symbol('bulwark.hono.securityHeaders');
+type Decided = Context & { [kDecided]?: CompiledSecurityHeaders };
 
 /** Records, on the way in, which headers this request's response is to get. */
 export function decideSecurityHeaders(c: Context, compiled: CompiledSecurityHeaders): void {
-  decided.set(c, compiled);
+  (c as Decided)[kDecided] = compiled;
 }
 
 /**
@@ -24,10 +27,12 @@ export function decideSecurityHeaders(c: Context, compiled: CompiledSecurityHead
  * already carries is the app's and stays.
  */
 export function finishSecurityHeaders(c: Context, answer?: Response): Response | undefined {
-  const compiled = decided.get(c);
+  const compiled = (c as Decided)[kDecided];
   if (compiled === undefined) return answer;
+  // One decision per request, so no earlier layer's headers to replace: each finish (the
+  // route's, then the app's) fills what the answer lacks, and what the app set stays.
   return editAnswer(c, answer, (headers) => {
-    applySecurityHeaders(headers, webHeaders, compiled);
+    fillSecurityHeaders(headers, webHeaders, compiled);
   });
 }
 
@@ -43,7 +48,7 @@ export function securityHeaders(
 ): MiddlewareHandler {
   const compiled = compileSecurityHeaders(options);
   return async (c, next) => {
-    decided.set(c, compiled);
+    decideSecurityHeaders(c, compiled);
     await next();
     finishSecurityHeaders(c);
   };

@@ -40,7 +40,29 @@ export function applySecurityHeaders<T extends object>(
   access: HeaderAccess<T>,
   compiled: CompiledSecurityHeaders,
 ): void {
-  const earlier = applied.get(target);
+  writeHeaders(target, access, compiled, applied.get(target));
+  applied.set(target, compiled);
+}
+
+/**
+ * Writes the compiled headers a response does not carry yet, and notes nothing: for
+ * adapters that decide which one set of headers a request gets before writing it (Hono's
+ * innermost mount decides), where no earlier bulwark layer can have written others.
+ */
+export function fillSecurityHeaders<T extends object>(
+  target: T,
+  access: HeaderAccess<T>,
+  compiled: CompiledSecurityHeaders,
+): void {
+  writeHeaders(target, access, compiled, undefined);
+}
+
+function writeHeaders<T extends object>(
+  target: T,
+  access: HeaderAccess<T>,
+  compiled: CompiledSecurityHeaders,
+  earlier: CompiledSecurityHeaders | undefined,
+): void {
   const lower = access.lowerCase === true;
   const now = lower ? compiled.lower : compiled;
   const previous = earlier === undefined ? undefined : lower ? earlier.lower : earlier;
@@ -57,7 +79,6 @@ export function applySecurityHeaders<T extends object>(
       }
     }
   }
-  applied.set(target, compiled);
 }
 
 /** Whether `applySecurityHeaders` has written to this response (or reply) already. */
