@@ -29,11 +29,19 @@ function applyCors(outcome: CorsOutcome, res: ServerResponse): boolean {
  * guard or rate limit sees it.
  */
 export class BulwarkMiddleware implements NestMiddleware<IncomingMessage, ServerResponse> {
-  constructor(private readonly runtime: BulwarkRuntime) {}
+  /**
+   * @param runtime - The module's compiled options.
+   * @param withHeaders - Whether this middleware writes the security headers (false where
+   *   the platform's first middleware wrote them already). Default: `true`.
+   */
+  constructor(
+    private readonly runtime: BulwarkRuntime,
+    private readonly withHeaders = true,
+  ) {}
 
   use(req: IncomingMessage, res: ServerResponse, next: Next): void {
     const { headers, cors } = this.runtime;
-    headers?.(res);
+    if (this.withHeaders) headers?.(res);
     if (cors === undefined) {
       next();
       return;

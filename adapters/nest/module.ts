@@ -15,6 +15,7 @@ import { BulwarkGuard } from './guards.js';
 import { BulwarkMiddleware } from './middleware.js';
 import type { BulwarkModuleOptions } from './options.js';
 import { installPlatformHooks } from './platform-hooks.js';
+import type { PlatformHooks } from './platform-hooks.js';
 import { compileRuntime } from './runtime.js';
 import type { BulwarkRuntime } from './runtime.js';
 import { BULWARK_RUNTIME } from './tokens.js';
@@ -47,7 +48,7 @@ export interface BulwarkModuleAsyncOptions {
  *   `{"detail": ...}` as the other adapters do, and an app filter may catch.
  */
 export class BulwarkModule implements NestModule, OnModuleInit {
-  readonly #whenRouted: () => void;
+  readonly #hooks: PlatformHooks;
 
   constructor(
     private readonly runtime: BulwarkRuntime,
@@ -55,7 +56,7 @@ export class BulwarkModule implements NestModule, OnModuleInit {
   ) {
     // Created by NestFactory.create, before the app is initialized: the hooks that must come
     // before Nest's body parsers are added now.
-    this.#whenRouted = installPlatformHooks(adapterHost.httpAdapter, runtime);
+    this.#hooks = installPlatformHooks(adapterHost.httpAdapter, runtime);
   }
 
   /**
@@ -98,8 +99,10 @@ export class BulwarkModule implements NestModule, OnModuleInit {
 
   configure(consumer: MiddlewareConsumer): void {
     const { headers, cors } = this.runtime;
-    if (headers === undefined && cors === undefined) return;
-    const middleware = new BulwarkMiddleware(this.runtime);
+    // On Express the headers are written in the platform's first middleware already.
+    const early = this.#hooks.headersEarly;
+    if ((headers === undefined || early) && cors === undefined) return;
+    const middleware = new BulwarkMiddleware(this.runtime, !early);
     consumer
       .apply((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
         middleware.use(req, res, next);
@@ -108,7 +111,7 @@ export class BulwarkModule implements NestModule, OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.#whenRouted();
+    this.#hooks.whenRouted();
   }
 }
 Module({})(BulwarkModule);
