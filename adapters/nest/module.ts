@@ -40,7 +40,10 @@ export interface BulwarkModuleAsyncOptions {
  * once, in the root module.
  *
  * - Security headers and CORS come from a middleware Nest runs for every request (404s,
- *   thrown errors and preflights included); a preflight is answered there, 204.
+ *   thrown errors and preflights included); a preflight is answered there, 204. On
+ *   @nestjs/platform-express the headers are written earlier still, in the first middleware
+ *   of the app, so the answers of Nest's body parsers and of the app's own `app.use()`
+ *   middleware carry them too (a value the app sets itself wins).
  * - The global rate limit is a guard (APP_GUARD) that runs before the app's guards and
  *   honours `@SkipRateLimit()`; requests no route matched are counted too (guards never see
  *   them), so a scanner probing paths is limited.
