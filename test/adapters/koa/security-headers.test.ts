@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import Koa from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { securityHeaders } from 'bulwark/koa';
+import { rateLimitSlot, securityHeadersSlot } from 'bulwark';
+import { protect, securityHeaders } from 'bulwark/koa';
 import { listen } from '../../conformance/apps/listen.js';
 import type { RunningApp } from '../../conformance/types.js';
 import { http } from '../../helpers/http.js';
@@ -151,5 +152,28 @@ describe('koa securityHeaders', () => {
     expect(again.status).toBe(403);
     expect(again.headers['x-own']).toBe('kept');
     expect(again.headers['x-frame-options']).toBe('DENY');
+  });
+  it('notes what it did on the context, in slots declared once on app.context', async () => {
+    const k = new Koa();
+    const seen: { headers: boolean; counted: boolean }[] = [];
+    k.use(protect({ rateLimit: { limiter: { name: 'slots', limit: 100, windowMs: 60_000 } } }));
+    k.use((ctx) => {
+      seen.push({
+        headers: Object.hasOwn(ctx, securityHeadersSlot),
+        counted: Object.hasOwn(ctx, rateLimitSlot),
+      });
+      ctx.body = 'ok';
+    });
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises
+    app = await listen(createServer(k.callback()));
+    expect((await http(`${app.url}/`)).status).toBe(200);
+    expect((await http(`${app.url}/`)).status).toBe(200);
+    expect(seen).toEqual([
+      { headers: true, counted: true },
+      { headers: true, counted: true },
+    ]);
+    // Declared on the prototype every context is built from, unset there.
+    expect(Reflect.get(k.context, securityHeadersSlot)).toBeNull();
+    expect(Reflect.get(k.context, rateLimitSlot)).toBeNull();
   });
 });
