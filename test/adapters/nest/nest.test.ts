@@ -24,6 +24,11 @@ import type { RunningNest } from './app.js';
 const SECRET = 'nest-webhook-secret';
 const payload = JSON.stringify({ event: 'task.created', id: 7 });
 const JSON_TYPE = 'application/json; charset=utf-8';
+
+interface ServerResponseLike {
+  statusCode: number;
+  end(body: string): void;
+}
 const window = { windowMs: 60_000, algorithm: 'fixed-window' } as const;
 
 let running: RunningNest | undefined;
@@ -231,6 +236,34 @@ describe.each(PLATFORMS)('bulwark/nest on %s', (platform) => {
       expect(forged.text).toBe('{"detail":"Invalid webhook signature."}');
     },
   );
+
+  it('the answers of Nest’s body parser and of the app’s own middleware carry the security headers', async () => {
+    running = await startApp(platform, {
+      imports: [BulwarkModule.forRoot()],
+      controllers: [controller('', [{ method: 'POST', path: 'in' }])],
+      setup: (app) => {
+        // The app's own middleware, added after NestFactory.create as main.ts does.
+        app.use((req: { url?: string }, res: ServerResponseLike, next: () => void) => {
+          if (req.url !== '/own') {
+            next();
+            return;
+          }
+          res.statusCode = 403;
+          res.end('no');
+        });
+      },
+    });
+    const malformed = await post('/in', {}, '{"unterminated');
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers['x-content-type-options']).toBe('nosniff');
+    // On Express the headers are written in the app's first middleware, before the app's own;
+    // on Fastify the app's app.use() runs before the module's middleware, as Nest orders it.
+    if (platform === 'express') {
+      const own = await get('/own');
+      expect(own.status).toBe(403);
+      expect(own.headers['x-frame-options']).toBe('DENY');
+    }
+  });
 
   it('@PayloadLimit: 413 with the shared body, before Nest parses', async () => {
     running = await startApp(platform, {
