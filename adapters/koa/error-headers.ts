@@ -1,12 +1,24 @@
 import type { Context } from 'koa';
 import { securityHeadersForError } from 'bulwark';
 import type { CorsOutcome } from 'bulwark';
+import { appContext } from './slots.js';
 
 const kOuterOnError = Symbol('bulwark.koa.onerror');
+const kFirstOnError = Symbol('bulwark.koa.onerror.first');
 const kCors = Symbol('bulwark.koa.cors');
 
 type ErrorHandler = (this: Context, error: unknown) => void;
-type Guarded = Context & { [kOuterOnError]?: ErrorHandler; [kCors]?: CorsOutcome };
+type Guarded = Context & {
+  [kOuterOnError]?: ErrorHandler;
+  [kFirstOnError]?: ErrorHandler;
+  [kCors]?: CorsOutcome;
+};
+
+// The context whose error this handler is passing on right now. An app may wrap the handler
+// it finds on app.context after bulwark put its own there, and call it: that call comes back
+// here while the first is still running, and goes to the handler bulwark first stood in
+// front of, instead of round the loop again (Koa's onerror runs synchronously).
+let passing: object | undefined;
 
 /** The CORS headers of a request's outcome, for an error answer. */
 function corsHeaders(ctx: Guarded): Record<string, string> | undefined {
@@ -26,6 +38,10 @@ function corsHeaders(ctx: Guarded): Record<string, string> | undefined {
  * finishes.
  */
 function onerror(this: Guarded, error: unknown): void {
+  if (passing === this) {
+    this[kFirstOnError]?.call(this, error);
+    return;
+  }
   if (typeof error === 'object' && error !== null) {
     const e = error as { headers?: Record<string, unknown> };
     const cors = corsHeaders(this);
@@ -38,7 +54,20 @@ function onerror(this: Guarded, error: unknown): void {
     }
   }
   // Set by guardErrors on the context or on app.context, whichever took the handler.
-  this[kOuterOnError]?.call(this, error);
+  // eslint-disable-next-line @typescript-eslint/no-this-alias -- identity only, see `passing`
+  passing = this;
+  try {
+    this[kOuterOnError]?.call(this, error);
+  } finally {
+    passing = undefined;
+  }
+}
+
+/** Puts the handler on `target` in front of `current`, remembering the first it replaced. */
+function standInFront(target: Guarded, current: ErrorHandler): void {
+  if (!Object.hasOwn(target, kFirstOnError)) target[kFirstOnError] = current;
+  target[kOuterOnError] = current;
+  target.onerror = onerror;
 }
 
 /**
@@ -54,14 +83,12 @@ export function guardErrors(ctx: Guarded): void {
   if (current === onerror) return;
   if (!Object.hasOwn(ctx, 'onerror')) {
     const proto = Object.getPrototypeOf(ctx) as Guarded | null;
-    if (proto !== null && proto === (ctx.app as { context?: unknown } | undefined)?.context) {
-      proto[kOuterOnError] = current;
-      proto.onerror = onerror;
+    if (proto !== null && proto === appContext(ctx)) {
+      standInFront(proto, current);
       return;
     }
   }
-  ctx[kOuterOnError] = current;
-  ctx.onerror = onerror;
+  standInFront(ctx, current);
 }
 
 /** Keeps a CORS outcome's headers on this request's error answers. */

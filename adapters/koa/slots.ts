@@ -13,8 +13,14 @@ import type { Context } from 'koa';
  */
 export function declareSlot(ctx: Context, slot: symbol): void {
   if (slot in ctx) return;
+  const proto = appContext(ctx);
+  if (proto !== undefined && !(slot in proto)) proto[slot] = null;
+}
+
+/** The app's `app.context`, the prototype Koa builds each `ctx` from, when it has one. */
+export function appContext(ctx: Context): Record<symbol, unknown> | undefined {
   const proto = (ctx.app as { context?: unknown } | undefined)?.context;
-  if (typeof proto === 'object' && proto !== null && !(slot in proto)) {
-    (proto as Record<symbol, unknown>)[slot] = null;
-  }
+  return typeof proto === 'object' && proto !== null
+    ? (proto as Record<symbol, unknown>)
+    : undefined;
 }

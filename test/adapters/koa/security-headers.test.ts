@@ -176,4 +176,32 @@ describe('koa securityHeaders', () => {
     expect(Reflect.get(k.context, securityHeadersSlot)).toBeNull();
     expect(Reflect.get(k.context, rateLimitSlot)).toBeNull();
   });
+  it('an app.context.onerror that wraps the one it finds after the first request (bulwark’s) answers once', async () => {
+    const k = new Koa();
+    k.silent = true;
+    k.use(securityHeaders());
+    k.use((ctx) => {
+      if (ctx.path === '/fine') ctx.body = 'ok';
+      else throw Object.assign(new Error(ctx.path), { status: 418, expose: true });
+    });
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises
+    app = await listen(createServer(k.callback()));
+    expect((await http(`${app.url}/fine`)).status).toBe(200);
+    // The handler now on app.context is bulwark's; the app wraps it and calls it, as a
+    // logging wrapper does.
+    const wrapped = Reflect.get(k.context, 'onerror') as (
+      this: Koa.Context,
+      error: Error | null,
+    ) => void;
+    const seen: string[] = [];
+    k.context.onerror = function (this: Koa.Context, error: Error | null) {
+      if (error !== null) seen.push(error.message);
+      wrapped.call(this, error);
+    };
+    const res = await http(`${app.url}/wrapped`);
+    expect(res.status).toBe(418);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(seen).toEqual(['/wrapped']);
+    expect((await http(`${app.url}/fine`)).status).toBe(200);
+  });
 });
