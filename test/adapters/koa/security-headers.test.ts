@@ -13,6 +13,21 @@ afterEach(async () => {
   app = undefined;
 });
 
+type OnError = (this: Koa.Context, error: Error | null) => void;
+
+/** `securityHeaders()` before a handler that answers /fine and throws a 418 elsewhere. */
+function teapotApp(before?: (k: Koa) => void): Koa {
+  const k = new Koa();
+  k.silent = true;
+  before?.(k);
+  k.use(securityHeaders());
+  k.use((ctx) => {
+    if (ctx.path === '/fine') ctx.body = 'ok';
+    else throw Object.assign(new Error(ctx.path), { status: 418, expose: true });
+  });
+  return k;
+}
+
 describe('koa securityHeaders', () => {
   it('survives Koa clearing headers on a thrown error, keeping the error’s own headers', async () => {
     const k = new Koa();
@@ -92,21 +107,14 @@ describe('koa securityHeaders', () => {
     expect(res.headers['x-frame-options']).toBe('DENY');
   });
   it('keeps an onerror the app set on app.context, before and after the first request', async () => {
-    const k = new Koa();
-    k.silent = true;
     const seen: string[] = [];
-    const koaDefault = Reflect.get(k.context, 'onerror') as (
-      this: Koa.Context,
-      error: Error | null,
-    ) => void;
-    k.context.onerror = function (this: Koa.Context, error: Error | null) {
-      if (error !== null) seen.push(`first:${error.message}`);
-      koaDefault.call(this, error);
-    };
-    k.use(securityHeaders());
-    k.use((ctx) => {
-      if (ctx.path === '/fine') ctx.body = 'ok';
-      else throw Object.assign(new Error(ctx.path), { status: 418, expose: true });
+    let koaDefault: OnError = () => undefined;
+    const k = teapotApp((app) => {
+      koaDefault = Reflect.get(app.context, 'onerror') as OnError;
+      app.context.onerror = function (this: Koa.Context, error: Error | null) {
+        if (error !== null) seen.push(`first:${error.message}`);
+        koaDefault.call(this, error);
+      };
     });
     // eslint-disable-next-line @typescript-eslint/no-misused-promises
     app = await listen(createServer(k.callback()));
@@ -176,23 +184,15 @@ describe('koa securityHeaders', () => {
     expect(Reflect.get(k.context, securityHeadersSlot)).toBeNull();
     expect(Reflect.get(k.context, rateLimitSlot)).toBeNull();
   });
+
   it('an app.context.onerror that wraps the one it finds after the first request (bulwark’s) answers once', async () => {
-    const k = new Koa();
-    k.silent = true;
-    k.use(securityHeaders());
-    k.use((ctx) => {
-      if (ctx.path === '/fine') ctx.body = 'ok';
-      else throw Object.assign(new Error(ctx.path), { status: 418, expose: true });
-    });
+    const k = teapotApp();
     // eslint-disable-next-line @typescript-eslint/no-misused-promises
     app = await listen(createServer(k.callback()));
     expect((await http(`${app.url}/fine`)).status).toBe(200);
     // The handler now on app.context is bulwark's; the app wraps it and calls it, as a
     // logging wrapper does.
-    const wrapped = Reflect.get(k.context, 'onerror') as (
-      this: Koa.Context,
-      error: Error | null,
-    ) => void;
+    const wrapped = Reflect.get(k.context, 'onerror') as OnError;
     const seen: string[] = [];
     k.context.onerror = function (this: Koa.Context, error: Error | null) {
       if (error !== null) seen.push(error.message);
