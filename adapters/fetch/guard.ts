@@ -91,16 +91,20 @@ export class Pass {
   apply(response: Response): Response {
     const { security, cors, limit } = this;
     if (security === undefined && cors === undefined && limit === undefined) return response;
-    return editResponseHeaders(response, (headers) => {
-      if (security !== undefined) applySecurityHeaders(headers, webHeaders, security);
-      if (limit !== undefined) fillHeaders(headers, limit);
-      if (cors !== undefined) {
-        fillHeaders(headers, cors.headers);
-        if (cors.vary !== undefined) {
-          headers.set('Vary', mergeVary(headers.get('Vary') ?? undefined, cors.vary));
-        }
-      }
-    });
+    return editResponseHeaders(response, applyPass, this);
+  }
+}
+
+/** Writes a request's headers onto its response (see {@link Pass.apply}). */
+function applyPass(headers: Headers, pass: Pass): void {
+  const { security, cors, limit } = pass;
+  if (security !== undefined) applySecurityHeaders(headers, webHeaders, security);
+  if (limit !== undefined) fillHeaders(headers, limit);
+  if (cors !== undefined) {
+    fillHeaders(headers, cors.headers);
+    if (cors.vary !== undefined) {
+      headers.set('Vary', mergeVary(headers.get('Vary') ?? undefined, cors.vary));
+    }
   }
 }
 

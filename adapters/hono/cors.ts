@@ -30,13 +30,15 @@ export function finishCors(
   outcome: CorsOutcome,
   answer?: Response,
 ): Response | undefined {
-  return editAnswer(c, answer, (headers) => {
-    fillHeaders(headers, outcome.headers);
-    if (outcome.vary === undefined) return;
-    const current = headers.get('Vary');
-    const merged = mergeVary(current, outcome.vary);
-    if (merged !== current) headers.set('Vary', merged);
-  });
+  return editAnswer(c, answer, fillCors, outcome);
+}
+
+function fillCors(headers: Headers, outcome: CorsOutcome): void {
+  fillHeaders(headers, outcome.headers);
+  if (outcome.vary === undefined) return;
+  const current = headers.get('Vary');
+  const merged = mergeVary(current, outcome.vary);
+  if (merged !== current) headers.set('Vary', merged);
 }
 
 /** The per-request CORS decision, compiled once; `protect` runs it too. */

@@ -31,9 +31,11 @@ export function finishSecurityHeaders(c: Context, answer?: Response): Response |
   if (compiled === undefined) return answer;
   // One decision per request, so no earlier layer's headers to replace: each finish (the
   // route's, then the app's) fills what the answer lacks, and what the app set stays.
-  return editAnswer(c, answer, (headers) => {
-    fillSecurityHeaders(headers, webHeaders, compiled);
-  });
+  return editAnswer(c, answer, fillWebSecurityHeaders, compiled);
+}
+
+function fillWebSecurityHeaders(headers: Headers, compiled: CompiledSecurityHeaders): void {
+  fillSecurityHeaders(headers, webHeaders, compiled);
 }
 
 /**

@@ -105,18 +105,19 @@ export function fillHeaders(
  * Response keeps the status at hand but builds the whole Fetch Response (a body stream and
  * all) for any other property, which costs more than the rest of bulwark's work on a request.
  */
-export function editResponseHeaders(
+export function editResponseHeaders<A>(
   response: Response,
-  edit: (headers: Headers) => void,
+  edit: (headers: Headers, arg: A) => void,
+  arg: A,
 ): Response {
   if (response.status === 0) return response;
   try {
-    edit(response.headers);
+    edit(response.headers, arg);
     return response;
   } catch (error: unknown) {
     if (!(error instanceof TypeError)) throw error;
     const copy = new Response(response.body, response);
-    edit(copy.headers);
+    edit(copy.headers, arg);
     return copy;
   }
 }
