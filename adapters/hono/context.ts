@@ -52,14 +52,15 @@ export function bodyStream(c: Context): Readable {
  * the app produced (`c.res`, after `next()`): a response with immutable headers (from
  * `fetch()`, `Response.redirect()`) is copied and the copy put in its place.
  */
-export function editAnswer(
+export function editAnswer<A>(
   c: Context,
   answer: Response | undefined,
-  edit: (headers: Headers) => void,
+  edit: (headers: Headers, arg: A) => void,
+  arg: A,
 ): Response | undefined {
-  if (answer !== undefined) return editResponseHeaders(answer, edit);
+  if (answer !== undefined) return editResponseHeaders(answer, edit, arg);
   const current = c.res;
-  const edited = editResponseHeaders(current, edit);
+  const edited = editResponseHeaders(current, edit, arg);
   if (edited !== current) c.res = edited;
   return undefined;
 }
@@ -79,4 +80,20 @@ export function nodeOutgoing(c: Context): ServerResponse | undefined {
     return undefined;
   }
   return outgoing as ServerResponse;
+}
+
+/**
+ * Declares one of bulwark's mark slots (`rateLimitSlot`) on the prototype of a server's own
+ * request objects: @hono/node-server builds each `c.req.raw` from one private prototype, so a
+ * request that inherits the slot takes bulwark's mark as a plain property write, where any
+ * other object needs a process-wide WeakMap entry (an ephemeron the garbage collector traces
+ * while the request lives: about a microsecond per request on Node). The standard
+ * `Request.prototype` (Bun, Deno, Workers, `app.request()`) is never touched; those requests
+ * keep the WeakMap.
+ */
+export function declareRequestSlot(raw: object, slot: symbol): void {
+  const proto: unknown = Object.getPrototypeOf(raw);
+  if (typeof proto !== 'object' || proto === null || proto === Request.prototype) return;
+  if (!Object.isExtensible(proto)) return;
+  (proto as Record<symbol, unknown>)[slot] = null;
 }

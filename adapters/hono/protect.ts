@@ -1,9 +1,10 @@
 import type { MiddlewareHandler } from 'hono';
-import { compileSecurityHeaders } from 'bulwark';
+import { compileSecurityHeaders, isPromise } from 'bulwark';
+import type { CorsOutcome } from 'bulwark';
 import { checkProtectOptions } from '../shared/protect-options.js';
 import { corsDecision, finishCors, startCors } from './cors.js';
 import type { HonoCorsOptions } from './cors.js';
-import { rateLimit } from './rate-limit.js';
+import { compileHonoLimit, finishLimit, watchLimit } from './rate-limit.js';
 import type { HonoRateLimitOptions } from './rate-limit.js';
 import { decideSecurityHeaders, finishSecurityHeaders } from './security-headers.js';
 import type { HonoSecurityHeadersOptions } from './security-headers.js';
@@ -18,35 +19,42 @@ export interface HonoProtectOptions {
   readonly rateLimit?: HonoRateLimitOptions | false;
 }
 
-const proceed: MiddlewareHandler = async (_c, next) => {
-  await next();
-};
-
 /**
  * Security headers, CORS and a rate limit as one middleware, applied in the order they are
  * meant to be mounted: headers first (so every answer carries them), then CORS (a preflight
  * is answered before it is counted), then the rate limit. It behaves exactly as
  * `securityHeaders()`, `cors()` and `rateLimit()` mounted in that order, for one step of
- * Hono's middleware chain instead of three. Mount it first: `app.use(protect({...}))`.
+ * Hono's middleware chain instead of three: the parts run inline, in one async function, so
+ * a request awaits one promise per step it takes. Mount it first: `app.use(protect({...}))`.
  */
 export function protect(options: HonoProtectOptions = {}): MiddlewareHandler {
   checkProtectOptions(options);
   const { securityHeaders = {}, cors = false, rateLimit: limit = false } = options;
   const headers = securityHeaders === false ? undefined : compileSecurityHeaders(securityHeaders);
   const decide = cors === false ? undefined : corsDecision(cors);
-  const counted = limit === false ? proceed : rateLimit(limit);
+  const limited = limit === false ? undefined : compileHonoLimit(limit);
   return async (c, next) => {
     if (headers !== undefined) decideSecurityHeaders(c, headers);
     let answer: Response | undefined;
-    if (decide === undefined) {
-      answer = (await counted(c, next)) ?? undefined;
-    } else {
-      const outcome = await decide(c);
-      answer = startCors(c, outcome);
-      if (answer === undefined) {
-        answer = (await counted(c, next)) ?? undefined;
-        answer = finishCors(c, outcome, answer);
+    let allowed: CorsOutcome | undefined;
+    if (decide !== undefined) {
+      const decided = decide(c);
+      allowed = isPromise(decided) ? await decided : decided;
+      answer = startCors(c, allowed);
+    }
+    if (answer === undefined) {
+      const result = limited?.check(c);
+      const outcome = isPromise(result) ? await result : result;
+      if (outcome === undefined) {
+        await next();
+      } else if (outcome.error !== undefined) {
+        answer = await limited?.refuse(c, outcome.error);
+      } else {
+        watchLimit(c, outcome);
+        await next();
+        finishLimit(c, outcome);
       }
+      if (allowed !== undefined) answer = finishCors(c, allowed, answer);
     }
     return headers === undefined ? answer : finishSecurityHeaders(c, answer);
   };

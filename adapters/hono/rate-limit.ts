@@ -1,10 +1,15 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { compileRateLimit, isPromise, rateLimitLogger } from 'bulwark';
-import type { RateLimitMiddlewareOptions } from 'bulwark';
+import { compileRateLimit, isPromise, rateLimitLogger, rateLimitSlot } from 'bulwark';
+import type {
+  BulwarkError,
+  RateLimitCheck,
+  RateLimitMiddlewareOptions,
+  RateLimitOutcome,
+} from 'bulwark';
 import { peerReader } from './client-address.js';
 import type { HonoClientAddress } from './client-address.js';
 import { fillHeaders } from '../shared/web.js';
-import { editAnswer, nodeOutgoing } from './context.js';
+import { declareRequestSlot, editAnswer, nodeOutgoing } from './context.js';
 import { rejectHono } from './reject.js';
 import type { HonoRejectOptions } from './reject.js';
 
@@ -24,8 +29,57 @@ export interface HonoRateLimitOptions
 }
 
 // The Fetch request: one object per request, whichever middleware (or sub-app's) sees it,
-// so a limit mounted app-wide and again on a route counts a request once.
-const carrier = (c: Context): object => c.req.raw;
+// so a limit mounted app-wide and again on a route counts a request once. Its slot is
+// declared on its prototype when that is a server's own (see declareRequestSlot).
+const carrier = (c: Context): object => {
+  const raw = c.req.raw;
+  if (!(rateLimitSlot in raw)) declareRequestSlot(raw, rateLimitSlot);
+  return raw;
+};
+
+/** A compiled Hono rate limit: `protect` runs its halves inside its own middleware. */
+export interface HonoLimit {
+  /** The core's check: the outcome to apply, or undefined when the request is not counted. */
+  readonly check: RateLimitCheck<Context>;
+  /** The answer to a refused request (the default 429 JSON, or the app's `onReject`). */
+  readonly refuse: (c: Context, error: BulwarkError) => Promise<Response>;
+}
+
+/** Compiles the options once: the check, and how a refusal is answered. */
+export function compileHonoLimit(options: HonoRateLimitOptions): HonoLimit {
+  const check = compileRateLimit(options, peerReader(options.clientAddress), carrier);
+  const { onReject } = options;
+  const logger = rateLimitLogger(options);
+  return { check, refuse: (c, error) => rejectHono(error, c, onReject, logger) };
+}
+
+/**
+ * Before `next()`, for an admitted request whose count may be taken back: on Node the
+ * response's end is known (finished, or the client hung up: failed), so the count is settled
+ * when Node's response closes.
+ */
+export function watchLimit(c: Context, outcome: RateLimitOutcome): void {
+  const { settle } = outcome;
+  if (settle === undefined) return;
+  const outgoing = nodeOutgoing(c);
+  if (outgoing === undefined) return;
+  outgoing.once('close', () => {
+    settle(c, c.res, outgoing.writableFinished ? c.res.status : undefined);
+  });
+}
+
+/**
+ * After `next()`: elsewhere than Node the answer the app returned is the end the rate limit
+ * can see, so the count is settled on it. Then the RateLimit fields go onto the answer,
+ * whichever way it was built (the context's helpers, a handler's own `new Response(...)`,
+ * onError's), where it lacks them: the nearest limit fills first, so its fields win, and a
+ * RateLimit header the app set stays.
+ */
+export function finishLimit(c: Context, outcome: RateLimitOutcome): void {
+  const { settle } = outcome;
+  if (settle !== undefined && nodeOutgoing(c) === undefined) settle(c, c.res, c.res.status);
+  editAnswer(c, undefined, fillHeaders, outcome.headers);
+}
 
 /**
  * Rate limiting for Hono: counts each request under its key (the client IP by default) and
@@ -34,9 +88,7 @@ const carrier = (c: Context): object => c.req.raw;
  * their headers and preflights are not counted.
  */
 export function rateLimit(options: HonoRateLimitOptions): MiddlewareHandler {
-  const check = compileRateLimit(options, peerReader(options.clientAddress), carrier);
-  const { onReject } = options;
-  const logger = rateLimitLogger(options);
+  const { check, refuse } = compileHonoLimit(options);
   return async (c, next) => {
     const result = check(c);
     const outcome = isPromise(result) ? await result : result;
@@ -44,24 +96,10 @@ export function rateLimit(options: HonoRateLimitOptions): MiddlewareHandler {
       await next();
       return undefined;
     }
-    if (outcome.error !== undefined) return rejectHono(outcome.error, c, onReject, logger);
-    const { settle } = outcome;
-    // On Node the response's end is known (finished, or the client hung up: failed);
-    // elsewhere the answer the app returns is the end the rate limit can see.
-    const outgoing = settle === undefined ? undefined : nodeOutgoing(c);
-    if (settle !== undefined && outgoing !== undefined) {
-      outgoing.once('close', () => {
-        settle(c, c.res, outgoing.writableFinished ? c.res.status : undefined);
-      });
-    }
+    if (outcome.error !== undefined) return refuse(c, outcome.error);
+    watchLimit(c, outcome);
     await next();
-    if (settle !== undefined && outgoing === undefined) settle(c, c.res, c.res.status);
-    // On the answer, whichever way it was built (the context's helpers, a handler's own
-    // `new Response(...)`, onError's), where it lacks them: the nearest limit fills first, so
-    // its fields win, and a RateLimit header the app set stays.
-    editAnswer(c, undefined, (headers) => {
-      fillHeaders(headers, outcome.headers);
-    });
+    finishLimit(c, outcome);
     return undefined;
   };
 }

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rateLimitSlot } from 'bulwark';
 import { rateLimit } from 'bulwark/hono';
 import { http } from '../../helpers/http.js';
 import { captureLog } from '../../helpers/log-capture.js';
@@ -102,5 +103,39 @@ describe('Hono rateLimit', () => {
         clientAddress: 'cf-connecting-ip' as unknown as () => string,
       }),
     ).toThrow(/clientAddress: not a function; write clientAddress: \(c\) =>/);
+  });
+  it("notes a count as a property of node-server's request (a slot on its own prototype), never on the standard Request.prototype, and counts a twice-mounted limit once either way", async () => {
+    const limit = rateLimit({ limiter: { name: 'slot', ...oncePerMinute, limit: 2 } });
+    const app = new Hono();
+    let own: boolean | undefined;
+    app.use(limit);
+    app.get('/', limit, (c) => {
+      own = Object.getOwnPropertySymbols(c.req.raw).includes(rateLimitSlot);
+      return c.text('ok');
+    });
+    server = await serveHono(app);
+    const first = await http(`${server.url}/`);
+    expect(first.status).toBe(200);
+    // Mounted app-wide and on the route: counted once, so one of two is left.
+    expect(first.headers.ratelimit).toBe('"slot";r=1;t=60');
+    expect(own).toBe(true);
+    expect(rateLimitSlot in Request.prototype).toBe(false);
+
+    // A standard Request (app.request(), as Bun, Deno and Workers hand one): the WeakMap.
+    const keyed = rateLimit({
+      limiter: { name: 'standard', ...oncePerMinute, limit: 2 },
+      key: () => 'k',
+    });
+    const bare = new Hono();
+    bare.use(keyed);
+    bare.get('/', keyed, (c) => {
+      own = Object.getOwnPropertySymbols(c.req.raw).includes(rateLimitSlot);
+      return c.text('ok');
+    });
+    const res = await bare.request('/');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('ratelimit')).toBe('"standard";r=1;t=60');
+    expect(own).toBe(false);
+    expect(rateLimitSlot in Request.prototype).toBe(false);
   });
 });
