@@ -1,10 +1,12 @@
+import type { ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { isPromise } from 'bulwark';
 import type { BulwarkError, MaybePromise } from 'bulwark';
 import { rejection } from './exception.js';
 import { routePlanOf } from './metadata.js';
-import { httpParts } from './platform.js';
+import { nodeResponse } from './platform.js';
+import type { NestRequest } from './platform.js';
 import { checkRoute } from './route-check.js';
 import type { BulwarkRuntime } from './runtime.js';
 import { BULWARK_RUNTIME } from './tokens.js';
@@ -18,13 +20,18 @@ function guard(
   // request was counted as the HTTP request it arrived on, and RPC and WebSocket messages
   // have no HTTP request to count or response to set headers on.
   if (context.getType() !== 'http') return true;
-  const { request, res } = httpParts(context);
-  const settle = (error: BulwarkError | undefined): boolean => {
-    if (error !== undefined) throw rejection(error, res);
-    return true;
-  };
+  const http = context.switchToHttp();
+  const request = http.getRequest<NestRequest>();
+  const res = nodeResponse(http.getResponse<object>());
   const outcome = checkRoute(runtime, routePlanOf(context.getHandler()), request, res);
-  return isPromise(outcome) ? outcome.then(settle) : settle(outcome);
+  if (!isPromise(outcome)) return admitted(outcome, res);
+  return outcome.then((error) => admitted(error, res));
+}
+
+/** True, or the rejection thrown for Nest's exception layer. */
+function admitted(error: BulwarkError | undefined, res: ServerResponse): boolean {
+  if (error !== undefined) throw rejection(error, res);
+  return true;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ExecutionContext } from '@nestjs/common';
 
 /**
  * The request a Nest handler gets with `@Req()`: Express's `req` on
@@ -24,6 +23,8 @@ interface BodyFields {
  * @fastify/middie).
  */
 export function nodeRequest(request: object): IncomingMessage {
+  // Express's own first: reading a `raw` it lacks walks its whole prototype chain.
+  if (request instanceof IncomingMessage) return request;
   const raw = (request as { raw?: unknown }).raw;
   return raw instanceof IncomingMessage ? raw : (request as IncomingMessage);
 }
@@ -32,19 +33,9 @@ const isResponse = (value: unknown): value is ServerResponse => value instanceof
 
 /** Node's response under a platform response: Express's `res`, or Fastify's `reply.raw`. */
 export function nodeResponse(response: object): ServerResponse {
+  if (isResponse(response)) return response;
   const raw = (response as { raw?: unknown }).raw;
   return isResponse(raw) ? raw : (response as ServerResponse);
-}
-
-/** The platform request and Node's request and response of an HTTP execution context. */
-export function httpParts(context: ExecutionContext): {
-  readonly request: NestRequest;
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
-} {
-  const http = context.switchToHttp();
-  const request = http.getRequest<NestRequest>();
-  return { request, req: nodeRequest(request), res: nodeResponse(http.getResponse<object>()) };
 }
 
 /**

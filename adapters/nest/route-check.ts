@@ -10,6 +10,37 @@ import type { NestRequest } from './platform.js';
 import { applyLimits } from './rate-limit.js';
 import type { BulwarkRuntime } from './runtime.js';
 
+/** A route's limits and body checks under one module: built once, not per request. */
+interface Compiled {
+  readonly runtime: BulwarkRuntime | undefined;
+  /** The module's limit (unless skipped), then the route's. */
+  readonly limits: readonly RateLimitCheck<NestRequest>[];
+  /** The module's payload limit, then the route's body checks: for a request with a body. */
+  readonly withPayload: readonly BodyCheck[];
+}
+
+const compiled = new WeakMap<RoutePlan, Compiled>();
+
+function compiledFor(runtime: BulwarkRuntime | undefined, plan: RoutePlan): Compiled {
+  let c = compiled.get(plan);
+  // One module per app: a second runtime (two apps in one process) rebuilds the entry.
+  if (c === undefined || c.runtime !== runtime) {
+    const limits: RateLimitCheck<NestRequest>[] = [];
+    if (!plan.skip) {
+      if (runtime?.rateLimit !== undefined) limits.push(runtime.rateLimit);
+      limits.push(...plan.limits);
+    }
+    const payload = runtime?.payloadLimit;
+    c = {
+      runtime,
+      limits,
+      withPayload: payload === undefined ? plan.checks : [payload, ...plan.checks],
+    };
+    compiled.set(plan, c);
+  }
+  return c;
+}
+
 /**
  * Everything bulwark checks for one routed request, in the order the other adapters mount
  * it: the route's own security headers (so a rejection carries them), the module's rate
@@ -26,21 +57,16 @@ export function checkRoute(
   stream?: Readable,
 ): MaybePromise<BulwarkError | undefined> {
   plan.headers?.(res);
-  const limits: RateLimitCheck<NestRequest>[] = [];
-  if (!plan.skip) {
-    if (runtime?.rateLimit !== undefined) limits.push(runtime.rateLimit);
-    limits.push(...plan.limits);
-  }
-  const checks: BodyCheck[] = [];
-  if (runtime?.payloadLimit !== undefined && hasBody(nodeRequest(request))) {
-    checks.push(runtime.payloadLimit);
-  }
-  checks.push(...plan.checks);
-  const bodies = (): MaybePromise<BulwarkError | undefined> =>
-    checks.length === 0 ? undefined : runBodyChecks(checks, request, stream);
+  const { limits, withPayload } = compiledFor(runtime, plan);
+  // The module's payload limit applies to a request that has a body at all.
+  const checks =
+    withPayload === plan.checks || !hasBody(nodeRequest(request)) ? plan.checks : withPayload;
   const limited = limits.length === 0 ? undefined : applyLimits(limits, request, res);
-  if (isPromise(limited)) return limited.then((error) => error ?? bodies());
-  return limited ?? bodies();
+  if (checks.length === 0) return limited;
+  if (isPromise(limited)) {
+    return limited.then((error) => error ?? runBodyChecks(checks, request, stream));
+  }
+  return limited ?? runBodyChecks(checks, request, stream);
 }
 
 /** Whether a plan has anything to read before the body is parsed. */

@@ -58,6 +58,34 @@ class ConfigModule {}
 Module({ providers: [ConfigService], exports: [ConfigService] })(ConfigModule);
 
 describe.each(PLATFORMS)('bulwark/nest on %s', (platform) => {
+  it("two apps in one process sharing a controller class each count under their own module's limit", async () => {
+    const shared = controller('', [{ method: 'GET', path: 'ok' }]);
+    const one = await startApp(platform, {
+      imports: [
+        BulwarkModule.forRoot({ rateLimit: { limiter: { name: 'one', limit: 1, ...window } } }),
+      ],
+      controllers: [shared],
+    });
+    try {
+      running = await startApp(platform, {
+        imports: [
+          BulwarkModule.forRoot({ rateLimit: { limiter: { name: 'three', limit: 3, ...window } } }),
+        ],
+        controllers: [shared],
+      });
+      const fromOne = () => http(`${one.url}/ok`);
+      expect((await fromOne()).headers.ratelimit).toBe('"one";r=0;t=60');
+      expect((await get('/ok')).headers.ratelimit).toBe('"three";r=2;t=60');
+      expect((await fromOne()).status).toBe(429);
+      expect((await get('/ok')).headers.ratelimit).toBe('"three";r=1;t=60');
+      expect((await fromOne()).status).toBe(429);
+      expect((await get('/ok')).status).toBe(200);
+      expect((await get('/ok')).status).toBe(429);
+    } finally {
+      await one.close();
+    }
+  });
+
   it('forRoot: security headers on a 200 and a 404, the global limit counting both', async () => {
     running = await startApp(platform, {
       imports: [
