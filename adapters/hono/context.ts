@@ -52,15 +52,16 @@ export function bodyStream(c: Context): Readable {
  * the app produced (`c.res`, after `next()`): a response with immutable headers (from
  * `fetch()`, `Response.redirect()`) is copied and the copy put in its place.
  */
-export function editAnswer<A>(
+export function editAnswer<A, B = undefined>(
   c: Context,
   answer: Response | undefined,
-  edit: (headers: Headers, arg: A) => void,
+  edit: (headers: Headers, arg: A, more?: B) => void,
   arg: A,
+  more?: B,
 ): Response | undefined {
-  if (answer !== undefined) return editResponseHeaders(answer, edit, arg);
+  if (answer !== undefined) return editResponseHeaders(answer, edit, arg, more);
   const current = c.res;
-  const edited = editResponseHeaders(current, edit, arg);
+  const edited = editResponseHeaders(current, edit, arg, more);
   if (edited !== current) c.res = edited;
   return undefined;
 }

@@ -2,9 +2,11 @@ import type { MiddlewareHandler } from 'hono';
 import { compileSecurityHeaders, isPromise } from 'bulwark';
 import type { CorsOutcome } from 'bulwark';
 import { checkProtectOptions } from '../shared/protect-options.js';
+import { fillHeaders } from '../shared/web.js';
+import { editAnswer } from './context.js';
 import { corsDecision, finishCors, startCors } from './cors.js';
 import type { HonoCorsOptions } from './cors.js';
-import { compileHonoLimit, finishLimit, watchLimit } from './rate-limit.js';
+import { compileHonoLimit, settleLimit, watchLimit } from './rate-limit.js';
 import type { HonoRateLimitOptions } from './rate-limit.js';
 import { decideSecurityHeaders, finishSecurityHeaders } from './security-headers.js';
 import type { HonoSecurityHeadersOptions } from './security-headers.js';
@@ -42,6 +44,8 @@ export function protect(options: HonoProtectOptions = {}): MiddlewareHandler {
       allowed = isPromise(decided) ? await decided : decided;
       answer = startCors(c, allowed);
     }
+    // The rate limit's fields, written with the security headers in one pass over the answer.
+    let limitHeaders: Readonly<Record<string, string>> | undefined;
     if (answer === undefined) {
       const result = limited?.check(c);
       const outcome = isPromise(result) ? await result : result;
@@ -52,10 +56,12 @@ export function protect(options: HonoProtectOptions = {}): MiddlewareHandler {
       } else {
         watchLimit(c, outcome);
         await next();
-        finishLimit(c, outcome);
+        settleLimit(c, outcome);
+        limitHeaders = outcome.headers;
       }
       if (allowed !== undefined) answer = finishCors(c, allowed, answer);
     }
-    return headers === undefined ? answer : finishSecurityHeaders(c, answer);
+    if (headers !== undefined) return finishSecurityHeaders(c, answer, limitHeaders);
+    return limitHeaders === undefined ? answer : editAnswer(c, answer, fillHeaders, limitHeaders);
   };
 }

@@ -76,9 +76,14 @@ export function watchLimit(c: Context, outcome: RateLimitOutcome): void {
  * RateLimit header the app set stays.
  */
 export function finishLimit(c: Context, outcome: RateLimitOutcome): void {
+  settleLimit(c, outcome);
+  editAnswer(c, undefined, fillHeaders, outcome.headers);
+}
+
+/** The settling half of {@link finishLimit}: `protect` writes the fields with its headers. */
+export function settleLimit(c: Context, outcome: RateLimitOutcome): void {
   const { settle } = outcome;
   if (settle !== undefined && nodeOutgoing(c) === undefined) settle(c, c.res, c.res.status);
-  editAnswer(c, undefined, fillHeaders, outcome.headers);
 }
 
 /**

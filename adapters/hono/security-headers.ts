@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { compileSecurityHeaders, fillSecurityHeaders } from 'bulwark';
 import type { CompiledSecurityHeaders, SecurityHeadersOptions } from 'bulwark';
-import { webHeaders } from '../shared/web.js';
+import { fillHeaders, webHeaders } from '../shared/web.js';
 import { editAnswer } from './context.js';
 
 /** Options for the Hono `securityHeaders` middleware. */
@@ -20,21 +20,34 @@ export function decideSecurityHeaders(c: Context, compiled: CompiledSecurityHead
 }
 
 /**
- * Writes the decided headers onto the response after the app answered: the answer a
+ * Writes the decided headers onto the response after the app answered (with `limitHeaders`,
+ * the rate limit's fields `protect` hands over, in the same pass): the answer a
  * middleware is about to return, or `c.res` (the handler's, notFound's, onError's). Written
  * then, not through `c.header()` before `next()`, because a handler that returns
  * `new Response(...)` drops headers prepared on the context; and a header the response
  * already carries is the app's and stays.
  */
-export function finishSecurityHeaders(c: Context, answer?: Response): Response | undefined {
+export function finishSecurityHeaders(
+  c: Context,
+  answer?: Response,
+  limitHeaders?: Readonly<Record<string, string>>,
+): Response | undefined {
   const compiled = (c as Decided)[kDecided];
-  if (compiled === undefined) return answer;
+  if (compiled === undefined) {
+    return limitHeaders === undefined ? answer : editAnswer(c, answer, fillHeaders, limitHeaders);
+  }
   // One decision per request, so no earlier layer's headers to replace: each finish (the
   // route's, then the app's) fills what the answer lacks, and what the app set stays.
-  return editAnswer(c, answer, fillWebSecurityHeaders, compiled);
+  return editAnswer(c, answer, fillWebSecurityHeaders, compiled, limitHeaders);
 }
 
-function fillWebSecurityHeaders(headers: Headers, compiled: CompiledSecurityHeaders): void {
+/** The rate limit's fields `protect` hands over (filled first: the nearer layer's), then the headers. */
+function fillWebSecurityHeaders(
+  headers: Headers,
+  compiled: CompiledSecurityHeaders,
+  limitHeaders?: Readonly<Record<string, string>>,
+): void {
+  if (limitHeaders !== undefined) fillHeaders(headers, limitHeaders);
   fillSecurityHeaders(headers, webHeaders, compiled);
 }
 

@@ -105,19 +105,20 @@ export function fillHeaders(
  * Response keeps the status at hand but builds the whole Fetch Response (a body stream and
  * all) for any other property, which costs more than the rest of bulwark's work on a request.
  */
-export function editResponseHeaders<A>(
+export function editResponseHeaders<A, B = undefined>(
   response: Response,
-  edit: (headers: Headers, arg: A) => void,
+  edit: (headers: Headers, arg: A, more?: B) => void,
   arg: A,
+  more?: B,
 ): Response {
   if (response.status === 0) return response;
   try {
-    edit(response.headers, arg);
+    edit(response.headers, arg, more);
     return response;
   } catch (error: unknown) {
     if (!(error instanceof TypeError)) throw error;
     const copy = new Response(response.body, response);
-    edit(copy.headers, arg);
+    edit(copy.headers, arg, more);
     return copy;
   }
 }
