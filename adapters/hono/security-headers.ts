@@ -32,10 +32,10 @@ export function finishSecurityHeaders(
   answer?: Response,
   limitHeaders?: Readonly<Record<string, string>>,
 ): Response | undefined {
+  // protect() hands limitHeaders over only after deciding the headers, so a request with
+  // no decision has none.
   const compiled = (c as Decided)[kDecided];
-  if (compiled === undefined) {
-    return limitHeaders === undefined ? answer : editAnswer(c, answer, fillHeaders, limitHeaders);
-  }
+  if (compiled === undefined) return answer;
   // One decision per request, so no earlier layer's headers to replace: each finish (the
   // route's, then the app's) fills what the answer lacks, and what the app set stays.
   return editAnswer(c, answer, fillWebSecurityHeaders, compiled, limitHeaders);
