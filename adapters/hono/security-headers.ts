@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { compileSecurityHeaders, fillSecurityHeaders } from 'bulwark';
+import { compileSecurityHeaders } from 'bulwark';
 import type { CompiledSecurityHeaders, SecurityHeadersOptions } from 'bulwark';
-import { fillHeaders, webHeaders } from '../shared/web.js';
+import { fillWebHeaders } from '../shared/web.js';
 import { editAnswer } from './context.js';
 
 /** Options for the Hono `securityHeaders` middleware. */
@@ -38,17 +38,7 @@ export function finishSecurityHeaders(
   if (compiled === undefined) return answer;
   // One decision per request, so no earlier layer's headers to replace: each finish (the
   // route's, then the app's) fills what the answer lacks, and what the app set stays.
-  return editAnswer(c, answer, fillWebSecurityHeaders, compiled, limitHeaders);
-}
-
-/** The rate limit's fields `protect` hands over (filled first: the nearer layer's), then the headers. */
-function fillWebSecurityHeaders(
-  headers: Headers,
-  compiled: CompiledSecurityHeaders,
-  limitHeaders?: Readonly<Record<string, string>>,
-): void {
-  if (limitHeaders !== undefined) fillHeaders(headers, limitHeaders);
-  fillSecurityHeaders(headers, webHeaders, compiled);
+  return editAnswer(c, answer, fillWebHeaders, compiled, limitHeaders);
 }
 
 /**
