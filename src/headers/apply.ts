@@ -44,19 +44,6 @@ export function applySecurityHeaders<T extends object>(
   applied.set(target, compiled);
 }
 
-/**
- * Writes the compiled headers a response does not carry yet, and notes nothing: for
- * adapters that decide which one set of headers a request gets before writing it (Hono's
- * innermost mount decides), where no earlier bulwark layer can have written others.
- */
-export function fillSecurityHeaders<T extends object>(
-  target: T,
-  access: HeaderAccess<T>,
-  compiled: CompiledSecurityHeaders,
-): void {
-  writeHeaders(target, access, compiled, undefined);
-}
-
 function writeHeaders<T extends object>(
   target: T,
   access: HeaderAccess<T>,

@@ -2,7 +2,6 @@ export { buildSecurityHeaders, compileSecurityHeaders } from './build.js';
 export type { CompiledSecurityHeaders } from './build.js';
 export {
   applySecurityHeaders,
-  fillSecurityHeaders,
   hasSecurityHeaders,
   securityHeadersForError,
   securityHeadersSlot,
