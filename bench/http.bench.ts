@@ -435,6 +435,13 @@ async function headersPart(
         [ours, separate].every((x) => x.ratioWidth('floor') < INTERVAL_GOAL)
           ? `${round} rounds: the 95% intervals of bulwark's ratios to the floor (protect() ${ours.ratioInterval('floor')}, separate middlewares ${separate.ratioInterval('floor')}) are narrower than ${INTERVAL_GOAL}.`
           : `${round} rounds: the 95% intervals of bulwark's ratios to the floor (protect() ${ours.ratioInterval('floor')}, separate middlewares ${separate.ratioInterval('floor')}) could not both be narrowed below ${INTERVAL_GOAL} within ${PLAN.maxRounds} rounds on this machine.`,
+        // What the peers target can be at most: no stack that adds work to the bare server
+        // serves more than it does.
+        ...(f === 'fastify'
+          ? [
+              `Against ${PEERS[f]}, the bare server itself measured ${samples.get('bare')!.ratio('peers').toFixed(2)}x (95% interval ${samples.get('bare')!.ratioInterval('peers')}) and the floor ${samples.get('floor')!.ratio('peers').toFixed(2)}x: the most a stack that adds anything to a bare Fastify can reach against the peers.`,
+            ]
+          : []),
       ],
     },
     targets: [
