@@ -106,6 +106,17 @@ export class BulwarkModule implements NestModule, OnModuleInit {
     const early = this.#hooks.headersEarly;
     if ((headers === undefined || early) && cors === undefined) return;
     const middleware = new BulwarkMiddleware(this.runtime, !early);
+    // configure() runs after Nest's body parsers and the app's own app.use() middleware are
+    // in place and before the routes, so CORS still merges into the Vary an app middleware
+    // set. On Express a plain middleware added here stands where the consumer's route would,
+    // without Nest matching each request's path again and wrapping the call in a promise.
+    const { use } = this.#hooks;
+    if (use !== undefined) {
+      use((req, res, next) => {
+        middleware.use(req, res, next);
+      });
+      return;
+    }
     consumer
       .apply((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
         middleware.use(req, res, next);

@@ -162,8 +162,8 @@ function expressEarly(
   // middleware route for them (forRoutes) would match each request's path again and wrap
   // the call, about a tenth of a small request's server CPU on Express. Here they also cover
   // the answers of Nest's body parsers and of the app's own app.use() middleware, whose own
-  // values still win. CORS stays in Nest's middleware, after the app's, so it merges into
-  // the Vary an app middleware sets.
+  // values still win. CORS stays after the app's middleware (see BulwarkModule.configure),
+  // so it merges into the Vary an app middleware sets.
   const { headers } = runtime;
   const routed = (req: ExpressRequestLike, res: ServerResponse, next: Done): void => {
     let plan: RoutePlan | undefined;
@@ -226,6 +226,13 @@ function fastifyEarly(fastify: FastifyLike, runtime: BulwarkRuntime): void {
 export interface PlatformHooks {
   /** The security headers are written in the platform's own first middleware (Express). */
   readonly headersEarly: boolean;
+  /**
+   * Adds a plain middleware of the platform where it stands now (Express), in place of a
+   * route of Nest's middleware consumer; absent where the consumer is the way (Fastify).
+   */
+  readonly use?: (
+    middleware: (req: IncomingMessage, res: ServerResponse, next: Done) => void,
+  ) => void;
   /** What to do once the routes are registered (from onModuleInit). */
   readonly whenRouted: () => void;
 }
@@ -244,6 +251,9 @@ export function installPlatformHooks(
     const fill = expressEarly(adapter, runtime);
     return {
       headersEarly: true,
+      use: (middleware) => {
+        adapter.use(middleware);
+      },
       whenRouted: () => {
         fill(adapter.getInstance<ExpressLike>());
         // After every route, before Nest's 404 handler: only requests no route answered.
