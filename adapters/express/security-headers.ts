@@ -4,7 +4,11 @@ import { nodeHeadersStep } from '../shared/node-headers.js';
 
 /** Options for the Express `securityHeaders` middleware. */
 export interface ExpressSecurityHeadersOptions extends SecurityHeadersOptions {
-  /** Remove Express's `X-Powered-By: Express`, which advertises the stack to scanners. Default: `true`. */
+  /**
+   * Remove Express's `X-Powered-By: Express`, which advertises the stack to scanners, and
+   * turn Express's own `x-powered-by` setting off on the app that serves the request, so it
+   * is not written at all from then on. Default: `true`.
+   */
   readonly removePoweredBy?: boolean;
 }
 

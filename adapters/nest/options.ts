@@ -16,7 +16,11 @@ import { PROTECT_PARTS, checkProtectOptions } from '../shared/protect-options.js
  * per-header values, `false` turning one off).
  */
 export interface NestSecurityHeadersOptions extends SecurityHeadersOptions {
-  /** Remove Express's `X-Powered-By: Express`, which advertises the stack to scanners. Default: `true`. */
+  /**
+   * Remove Express's `X-Powered-By: Express`, which advertises the stack to scanners, and
+   * turn Express's own `x-powered-by` setting off on the app that serves the request, so it
+   * is not written at all from then on. Default: `true`.
+   */
   readonly removePoweredBy?: boolean;
 }
 

@@ -9,7 +9,13 @@ export const nodeResponseHeaders: HeaderAccess<ServerResponse> = {
   remove: (res, name) => {
     res.removeHeader(name);
   },
+  names: (res) => res.getHeaderNames(),
 };
+
+/** Express's app, as its response objects reach it (`res.app`). */
+interface PoweredByApp {
+  disable?: (setting: string) => unknown;
+}
 
 /** Sets every header of a precomputed record (a rate-limit outcome's) on Node's response. */
 export function setNodeHeaders(
@@ -49,8 +55,21 @@ export function nodeHeadersStep(
     headerOptions = rest;
   }
   const compiled = compileSecurityHeaders(headerOptions);
+  // The Express app this step last turned X-Powered-By off on.
+  let quieted: PoweredByApp | undefined;
   return (res) => {
-    if (removePoweredBy) res.removeHeader('X-Powered-By');
+    if (removePoweredBy) {
+      // Express writes X-Powered-By in each app's handle(), before any middleware runs:
+      // turning its own setting off on the app serving the request (what Express's docs
+      // advise) stops it at the source for the requests that follow. The removal stays for
+      // this one, and for a header an enclosing app wrote.
+      const { app } = res as ServerResponse & { app?: PoweredByApp };
+      if (app !== quieted && typeof app?.disable === 'function') {
+        app.disable('x-powered-by');
+        quieted = app;
+      }
+      res.removeHeader('X-Powered-By');
+    }
     applySecurityHeaders(res, nodeResponseHeaders, compiled);
   };
 }

@@ -14,6 +14,12 @@ export interface HeaderAccess<T> {
    * `set` and `remove` already lowered. Default: `false` (names as compiled).
    */
   readonly lowerCase?: boolean;
+  /**
+   * The names of the headers the response carries now, in lower case (Node's
+   * `getHeaderNames()`): one read that, when it finds none, lets every header be written
+   * without a `get` of its own first. Default: absent (one `get` per header).
+   */
+  names?(target: T): readonly string[];
 }
 
 // Which compiled headers a response was given, for the layer that comes after.
@@ -40,7 +46,13 @@ export function applySecurityHeaders<T extends object>(
   access: HeaderAccess<T>,
   compiled: CompiledSecurityHeaders,
 ): void {
-  writeHeaders(target, access, compiled, applied.get(target));
+  // A response that carries no header yet (the usual case for the first middleware) has no
+  // value of the app's to keep and none of an earlier layer's to replace or remove: no read
+  // of a header, nor of the note an earlier layer left.
+  if (access.names?.(target).length === 0) {
+    const now = access.lowerCase === true ? compiled.lower : compiled;
+    for (const [name, value] of now.entries) access.set(target, name, value);
+  } else writeHeaders(target, access, compiled, applied.get(target));
   applied.set(target, compiled);
 }
 

@@ -25,6 +25,29 @@ describe('applySecurityHeaders', () => {
     });
   });
 
+  it('with names(), reads no header of a response that carries none, and each of one that does', () => {
+    const reads: string[] = [];
+    const counting: HeaderAccess<Target> = {
+      ...access,
+      get: (t, n) => {
+        reads.push(n);
+        return access.get(t, n);
+      },
+      names: (t) => [...t.h.keys()],
+    };
+    const empty = target();
+    applySecurityHeaders(empty, counting, compileSecurityHeaders());
+    expect(reads).toEqual([]);
+    expect(empty.h.size).toBe(3);
+    const carrying = target({ 'X-Frame-Options': 'SAMEORIGIN' });
+    applySecurityHeaders(carrying, counting, compileSecurityHeaders());
+    expect(reads).toHaveLength(3);
+    expect(carrying.h.get('x-frame-options')).toBe('SAMEORIGIN');
+    // The same response again, through a later layer: its own earlier values are replaced.
+    applySecurityHeaders(empty, counting, compileSecurityHeaders({ xFrameOptions: false }));
+    expect(empty.h.has('x-frame-options')).toBe(false);
+  });
+
   it('a later bulwark layer replaces and removes what the earlier one set', () => {
     const t = target();
     applySecurityHeaders(t, access, compileSecurityHeaders());

@@ -24,6 +24,23 @@ describe('express securityHeaders', () => {
     expect((await http(`${app.url}/x`)).headers['x-powered-by']).toBe(expected);
   });
 
+  it("turns Express's x-powered-by setting off, and removes the header an enclosing app wrote", async () => {
+    const outer = express();
+    const inner = express();
+    inner.use(securityHeaders());
+    inner.get('/x', (_req, res) => res.json({}));
+    outer.use('/in', inner);
+    outer.get('/out', (_req, res) => res.json({}));
+    app = await listen(createServer(outer));
+    for (let i = 0; i < 2; i++) {
+      expect((await http(`${app.url}/in/x`)).headers['x-powered-by']).toBeUndefined();
+    }
+    expect(inner.enabled('x-powered-by')).toBe(false);
+    // Only the app the middleware serves: the outer app's own routes are its business.
+    expect(outer.enabled('x-powered-by')).toBe(true);
+    expect((await http(`${app.url}/out`)).headers['x-powered-by']).toBe('Express');
+  });
+
   it('throws at creation on bad options', () => {
     expect(() => securityHeaders({ xFrameOptions: 'DENY\r\n' })).toThrow(/X-Frame-Options/);
   });
