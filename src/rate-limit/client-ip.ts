@@ -151,10 +151,19 @@ export function compileClientIp(options: ClientIpOptions = {}): ClientIpResolver
   const subnet = checkIpv6Subnet(options.ipv6Subnet ?? 64);
   const address = compileClientAddress(options);
   const direct = (options.trustedProxies ?? []).length === 0;
+  // The last direct IPv4 peer seen: a keep-alive connection hands over the same address for
+  // every request, and comparing it costs less than isIPv4's pattern.
+  let lastIPv4 = '';
   return (request) => {
     const remote = request.remoteAddress;
     // The common case, a direct IPv4 peer: Node reports it canonically, so it is its own key.
-    if (direct && remote !== undefined && isIPv4(remote)) return remote;
+    if (direct && remote !== undefined) {
+      if (remote === lastIPv4) return remote;
+      if (isIPv4(remote)) {
+        lastIPv4 = remote;
+        return remote;
+      }
+    }
     const ip = address(request);
     return ip === undefined ? (remote ?? UNKNOWN_CLIENT) : addressKey(ip, subnet);
   };
