@@ -153,7 +153,7 @@ export function compileClientIp(options: ClientIpOptions = {}): ClientIpResolver
   const direct = (options.trustedProxies ?? []).length === 0;
   // The last direct IPv4 peer seen: a keep-alive connection hands over the same address for
   // every request, and comparing it costs less than isIPv4's pattern.
-  let lastIPv4 = '';
+  let lastIPv4: string | undefined;
   return (request) => {
     const remote = request.remoteAddress;
     // The common case, a direct IPv4 peer: Node reports it canonically, so it is its own key.
