@@ -23,10 +23,10 @@ function applyCors(outcome: CorsOutcome, res: ServerResponse): boolean {
 /**
  * The module's security headers and CORS, as a Nest middleware applied to every route
  * (`forRoutes('*')`; on Express a plain middleware at the same place): it runs for every
- * request, unmatched paths included, on Node's request and response on both platforms (Express's own, and Fastify's `raw` through
- * @fastify/middie). Headers written here stay through Nest's exception layer, so 404s,
- * thrown errors and rejections carry them; a preflight is answered here, 204, before any
- * guard or rate limit sees it.
+ * request, unmatched paths included, on Node's request and response on both platforms
+ * (Express's own, and Fastify's `raw` through @fastify/middie). Headers written here stay
+ * through Nest's exception layer, so 404s, thrown errors and rejections carry them; a
+ * preflight is answered here, 204, before any guard or rate limit sees it.
  */
 export class BulwarkMiddleware implements NestMiddleware<IncomingMessage, ServerResponse> {
   /**

@@ -110,18 +110,12 @@ export class BulwarkModule implements NestModule, OnModuleInit {
     // in place and before the routes, so CORS still merges into the Vary an app middleware
     // set. On Express a plain middleware added here stands where the consumer's route would,
     // without Nest matching each request's path again and wrapping the call in a promise.
+    const run = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
+      middleware.use(req, res, next);
+    };
     const { use } = this.#hooks;
-    if (use !== undefined) {
-      use((req, res, next) => {
-        middleware.use(req, res, next);
-      });
-      return;
-    }
-    consumer
-      .apply((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
-        middleware.use(req, res, next);
-      })
-      .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+    if (use !== undefined) use(run);
+    else consumer.apply(run).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 
   onModuleInit(): void {
