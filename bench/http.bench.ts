@@ -35,40 +35,10 @@ import type { Bar, Chart, Table, Target } from './lib/report.js';
 const mode = benchMode();
 // maxRounds: the headers part goes on past `rounds` until the 95% interval of bulwark's
 // ratio to the floor is narrower than INTERVAL_GOAL, or says it could not get there.
-// sliceWarmup: seconds of unmeasured load on a server right before each of its measured runs.
-// Between its runs a server sits idle for a round or two (20 s and more in a full run), and an
-// idle V8 shrinks its heap and drops compiled code it has not run lately: without this, the
-// first part of each 2 s run measured the server compiling itself again, which costs a larger
-// stack more (Express, floor against protect(), 2 s runs: 0.933x cold, 0.946x with 1 s of
-// warm-up, in alternating pairs), and not what a request costs a server under load.
 const PLAN = {
-  smoke: {
-    rounds: 1,
-    maxRounds: 1,
-    seconds: 0,
-    amount: 200,
-    warmupSeconds: 0,
-    sliceWarmup: 0,
-    replicas: 1,
-  },
-  quick: {
-    rounds: 2,
-    maxRounds: 2,
-    seconds: 1,
-    amount: 0,
-    warmupSeconds: 1,
-    sliceWarmup: 0.2,
-    replicas: 1,
-  },
-  full: {
-    rounds: 10,
-    maxRounds: 24,
-    seconds: 2,
-    amount: 0,
-    warmupSeconds: 2,
-    sliceWarmup: 1,
-    replicas: 2,
-  },
+  smoke: { rounds: 1, maxRounds: 1, seconds: 0, amount: 200, warmupSeconds: 0, replicas: 1 },
+  quick: { rounds: 2, maxRounds: 2, seconds: 1, amount: 0, warmupSeconds: 1, replicas: 1 },
+  full: { rounds: 10, maxRounds: 24, seconds: 2, amount: 0, warmupSeconds: 2, replicas: 2 },
 }[mode];
 const INTERVAL_GOAL = 0.05;
 const CONNECTIONS = 50;
@@ -264,12 +234,6 @@ async function load(
   };
 }
 
-/** One measured run of a round, after its unmeasured warm-up (see `sliceWarmup`). */
-async function measuredLoad(server: Server, kind: RequestKind): Promise<Run> {
-  if (PLAN.sliceWarmup > 0) await load(server, PLAN.sliceWarmup, 0, kind, true);
-  return load(server, PLAN.seconds, PLAN.amount, kind);
-}
-
 /** One request of a kind with node:http: the status and the response headers. */
 function probe(
   server: Server,
@@ -428,7 +392,7 @@ async function headersPart(
       process.stderr.write(
         `[http] ${NAMES[f]} round ${round}/${round <= PLAN.rounds ? PLAN.rounds : PLAN.maxRounds}  ${label(f, v)}\n`,
       );
-      const run = await measuredLoad(server(v, round), PLAIN_GET);
+      const run = await load(server(v, round), PLAN.seconds, PLAN.amount);
       samples.get(v)!.runs.push(run);
       measured.set(v, run);
     }
@@ -529,7 +493,7 @@ async function corsPart(
         process.stderr.write(
           `[http] ${NAMES[f]} CORS round ${round}/${PLAN.rounds}  ${kind.label}  ${label(f, v)}\n`,
         );
-        const run = await measuredLoad(server(v, round), kind);
+        const run = await load(server(v, round), PLAN.seconds, PLAN.amount, kind);
         samples.get(kind)!.get(v)!.runs.push(run);
         measured.set(v, run);
       }
@@ -718,7 +682,7 @@ async function main(): Promise<void> {
     for (const s of servers.values()) s.child.kill();
     await redis?.stop();
   }
-  const processes = `Each server runs in its own process (${PLAN.replicas} per stack, used in alternate rounds)${PIN ? `, pinned to core ${CORES - 1}` : ''}; autocannon runs in the benchmark process${PIN ? ' on core 0' : ''}. Each measured run is preceded by ${String(PLAN.sliceWarmup)} s of unmeasured load on the same server, so a server that sat idle between its runs is measured warm. Requests/s, p99 and server CPU per request are medians of their runs (${PLAN.rounds} rounds, more for the headers part where its interval needs them: see the line under each table)`;
+  const processes = `Each server runs in its own process (${PLAN.replicas} per stack, used in alternate rounds)${PIN ? `, pinned to core ${CORES - 1}` : ''}; autocannon runs in the benchmark process${PIN ? ' on core 0' : ''}. Requests/s, p99 and server CPU per request are medians of their runs (${PLAN.rounds} rounds, more for the headers part where its interval needs them: see the line under each table)`;
   noteLast(
     headerTables,
     `${processes}; "x bare" and "x floor" are the medians of the per-round ratios to the bare server and to the floor measured in the same round, "x floor, 95% interval" a distribution-free 95% confidence interval of that median (order statistics of the rounds), and the (CPU) columns the same for CPU time per request (the reference's over the stack's: the throughput a saturated server would keep). A full run adds rounds, up to ${PLAN.maxRounds}, until the intervals of bulwark's ratios to the floor are narrower than ${INTERVAL_GOAL}. Limits are far above what a run sends, so no request is rejected (a run with any non-2xx fails). Every server runs the built package (dist/), as users do. Targets: bulwark's protect() (security headers + memory rate limit in one middleware or hook) >= 0.95x the floor on every framework, and >= 2x the peers' stack on Fastify; the same two capabilities mounted as separate middlewares are measured beside it.`,
