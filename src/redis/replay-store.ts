@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { maskUrlCredentials } from 'bulwark';
 import type { ReplayStore } from 'bulwark';
+import { TimeoutQueue } from './timeout.js';
 
 /** Options for {@link RedisReplayStore}. */
 export interface RedisReplayStoreOptions {
@@ -31,7 +32,9 @@ export class RedisReplayStoreError extends Error {
 export class RedisReplayStore implements ReplayStore {
   readonly #client: Redis | Cluster;
   readonly #prefix: string;
-  readonly #timeoutMs: number;
+  readonly #timeouts: TimeoutQueue;
+  readonly #setTimedOut: () => Error;
+  readonly #pingTimedOut: () => Error;
 
   constructor(options: RedisReplayStoreOptions) {
     const { client, prefix = '', timeoutMs = 500 } = options;
@@ -47,13 +50,17 @@ export class RedisReplayStore implements ReplayStore {
     }
     this.#client = client;
     this.#prefix = prefix;
-    this.#timeoutMs = timeoutMs;
+    this.#timeouts = new TimeoutQueue(timeoutMs);
+    const timedOut = (what: string) => () =>
+      new RedisReplayStoreError(`Redis ${what} timed out after ${String(timeoutMs)} ms`);
+    this.#setTimedOut = timedOut('SET NX');
+    this.#pingTimedOut = timedOut('PING');
   }
 
   async claim(key: string, ttlMs: number): Promise<boolean> {
-    const reply = await this.#within(
+    const reply = await this.#timeouts.run(
       this.#client.set(this.#prefix + key, '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX'),
-      'SET NX',
+      this.#setTimedOut,
     );
     return reply === 'OK';
   }
@@ -61,7 +68,7 @@ export class RedisReplayStore implements ReplayStore {
   /** Pings Redis; throws a clear error (credentials masked) when it cannot be reached. */
   async ready(): Promise<void> {
     try {
-      await this.#within(this.#client.ping(), 'PING');
+      await this.#timeouts.run(this.#client.ping(), this.#pingTimedOut);
     } catch (error: unknown) {
       const options = this.#client.options as { host?: string; port?: number } | undefined;
       const where =
@@ -73,19 +80,5 @@ export class RedisReplayStore implements ReplayStore {
         { cause: error },
       );
     }
-  }
-
-  #within<T>(call: Promise<T>, what: string): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(new RedisReplayStoreError(`Redis ${what} timed out after ${this.#timeoutMs} ms`));
-      }, this.#timeoutMs);
-    });
-    // The losing call may still settle later; its rejection must not go unhandled.
-    call.catch(() => undefined);
-    return Promise.race([call, timeout]).finally(() => {
-      clearTimeout(timer);
-    });
   }
 }

@@ -45,10 +45,19 @@ export class TimeoutQueue {
     return pending;
   }
 
-  /** `promise`, or a RedisTimeoutError once `timeoutMs` has passed. */
-  run<T>(promise: Promise<T>): Promise<T> {
+  /**
+   * `promise`, or once `timeoutMs` has passed a RedisTimeoutError (or the error `timedOut`
+   * makes, for a caller with its own error type).
+   */
+  run<T>(promise: Promise<T>, timedOut?: () => Error): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const pending = this.start(reject);
+      const pending = this.start(
+        timedOut === undefined
+          ? reject
+          : () => {
+              reject(timedOut());
+            },
+      );
       promise.then(
         (value) => {
           if (pending.finish()) resolve(value);
@@ -61,6 +70,17 @@ export class TimeoutQueue {
   }
 
   readonly #expire = (): void => {
+    // Judged in the check phase, after this loop turn's poll phase has read the sockets. When
+    // this process was stalled past a deadline (a long synchronous task, a full GC, a CPU
+    // starved by its neighbours), Node runs due timers before it reads the replies that
+    // arrived meanwhile: judged now, a call Redis answered in time would be failed, and a
+    // healthy store logged as an outage. Only a reply still missing after the read times out.
+    // Referenced: an unreferenced immediate does not wake a loop blocked in poll, so the
+    // judgement would wait for unrelated I/O (seconds, with a paused Redis).
+    setImmediate(this.#judge);
+  };
+
+  readonly #judge = (): void => {
     this.#timer = undefined;
     const now = performance.now();
     const queue = this.#queue;

@@ -62,10 +62,15 @@ afterAll(() => {
   expect(escaped).toEqual([]);
 });
 
-function recordingLogger() {
+/** What happened when, in ms since the row started: printed when a row fails, to tell why. */
+type Timeline = string[];
+
+function recordingLogger(timeline: Timeline, policy: Policy, t0: number) {
   const codes: string[] = [];
   const record = (fields: Readonly<Record<string, unknown>>) => {
     codes.push(String(fields.code));
+    const error = typeof fields.error === 'string' ? ` (${fields.error})` : '';
+    timeline.push(`${String(Date.now() - t0)} ms ${policy} ${String(fields.code)}${error}`);
   };
   return { codes, warn: record, error: record, bindings: () => ({}), child: () => ({}) };
 }
@@ -89,10 +94,10 @@ interface Limiters {
   readonly logs: Record<Policy, string[]>;
 }
 
-function limitersFor(store: RedisStore, fault: string): Limiters {
+function limitersFor(store: RedisStore, fault: string, timeline: Timeline, t0: number): Limiters {
   const logs = {} as Record<Policy, string[]>;
   const make = (policy: Policy): RateLimiter => {
-    const logger = recordingLogger();
+    const logger = recordingLogger(timeline, policy, t0);
     logs[policy] = logger.codes;
     const name = `matrix-${fault}-${policy}`.replace(/\W+/g, '-');
     return createRateLimiter({
@@ -165,12 +170,18 @@ async function runFault(
   recover: () => Promise<void>,
   expectOutage: boolean,
 ): Promise<void> {
-  const { limiters, logs } = limitersFor(store, fault);
+  const t0 = Date.now();
+  const timeline: Timeline = [];
+  const mark = (what: string) => timeline.push(`${String(Date.now() - t0)} ms ${what}`);
+  const { limiters, logs } = limitersFor(store, fault, timeline, t0);
   const traffic = load(limiters);
   await sleep(300);
+  mark('fault injected');
   await inject();
+  mark('fault in place');
   await sleep(800);
   await recover();
+  mark('fault removed');
   // Recovered when a decision comes from Redis again under every policy.
   await until(async () => {
     const probes = await Promise.all(POLICIES.map((p) => limiters[p].consume('probe')));
@@ -179,8 +190,10 @@ async function runFault(
       (logs.fallback.includes(STORE_UNAVAILABLE) ? logs.fallback.includes(STORE_RECOVERED) : true)
     );
   }, `${fault}: recovery`);
+  mark('recovered');
   await sleep(300);
   await traffic.stop();
+  mark('load stopped');
   for (const policy of POLICIES) {
     const attempts = await Promise.all(
       Array.from({ length: LIMIT + 5 }, () => limiters[policy].consume('fresh-after-recovery')),
@@ -198,7 +211,7 @@ async function runFault(
     rows.push(row);
     expect(row.resumed, `${fault} / ${policy}: ${String(passed)} passed`).toBe(true);
     // Once per outage, and a recovery for each outage.
-    expect(row.outageLogs, `${fault} / ${policy}`).toBeLessThanOrEqual(1);
+    expect(row.outageLogs, `${fault} / ${policy}: ${timeline.join('; ')}`).toBeLessThanOrEqual(1);
     expect(row.recoveryLogs).toBe(row.outageLogs);
     if (expectOutage) expect(row.outageLogs, `${fault} / ${policy}: outage seen`).toBe(1);
     else expect(row.outageLogs).toBe(0);

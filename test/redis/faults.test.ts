@@ -93,6 +93,22 @@ describe.skipIf(!canStartRedis)('RedisStore faults (a private redis-server)', ()
     expect(logger.codes.filter((c) => c === 'rate_limit.store_recovered')).toHaveLength(2);
   });
 
+  it('this process stalled past timeoutMs while Redis answered: no timeout, no outage', async () => {
+    await until(async () => !(await allow.consume('s')).storeUnavailable, 'a healthy store');
+    const before = logger.codes.length;
+    const pending = Promise.all([allow.consume('s'), deny.consume('s'), allow.consume('t')]);
+    // A synchronous stall longer than timeoutMs (300 ms): Redis answers meanwhile, but its
+    // replies sit unread in the socket while the deadlines pass. Node then runs the due timer
+    // before it reads the socket; the answers must still win.
+    const stallUntil = performance.now() + 500;
+    while (performance.now() < stallUntil) {
+      // busy: what a long synchronous task or a CPU-starved process looks like from inside
+    }
+    const results = await pending;
+    for (const d of results) expect(d).toMatchObject({ allowed: true, storeUnavailable: false });
+    expect(logger.codes.slice(before)).toEqual([]);
+  });
+
   it('paused past timeoutMs: decisions come from the policy instead of waiting', async () => {
     server.pause();
     try {

@@ -56,6 +56,18 @@ describe.skipIf(noRedis)('RedisReplayStore on the shared server', () => {
     expect(statuses).toEqual([202, 409]);
   });
 
+  it('a claim Redis answered in time wins over a deadline passed while this process stalled', async () => {
+    const store = new RedisReplayStore({ client, prefix: PREFIX, timeoutMs: 100 });
+    await store.ready();
+    const claimed = store.claim(`stall-${String(Date.now())}`, 10_000);
+    // Redis answers within a millisecond; the reply waits unread while this loop is busy.
+    const stallUntil = performance.now() + 300;
+    while (performance.now() < stallUntil) {
+      // a long synchronous task, or a process starved of CPU
+    }
+    await expect(claimed).resolves.toBe(true);
+  });
+
   it('answers ready() when Redis is up', async () => {
     await expect(new RedisReplayStore({ client }).ready()).resolves.toBeUndefined();
   });
