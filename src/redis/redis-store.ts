@@ -453,6 +453,8 @@ export class RedisStore implements RateLimitStore {
 
   readonly #flush = (): void => {
     this.#scheduled = false;
+    // Every call queued since the last flush goes out now: their clocks start here.
+    this.#timeouts.sent();
     const batches = this.#queue;
     this.#queue = new Map();
     for (const { c, calls } of batches.values()) {

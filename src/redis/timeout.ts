@@ -6,10 +6,10 @@ export class RedisTimeoutError extends Error {
   }
 }
 
-/** One call under a deadline. */
+/** One call under a deadline (Infinity until the call is sent: see TimeoutQueue.sent). */
 export class PendingCall {
   constructor(
-    readonly deadline: number,
+    public deadline: number,
     public onTimeout: ((error: Error) => void) | undefined,
   ) {}
 
@@ -26,23 +26,46 @@ export class PendingCall {
  * same `timeoutMs`, so deadlines arrive in call order and one FIFO queue with one timer (armed
  * for the oldest pending call) enforces them all. A hung Redis (paused, partitioned,
  * overloaded) then cannot hold requests open; a late answer is ignored.
+ *
+ * Only Redis's time counts against a call: its clock starts when it is sent, not when it is
+ * queued for the turn's batch, and a deadline is judged after the sockets have been read. A
+ * stall of this process (a long synchronous task, a full GC, a CPU shared with busier
+ * neighbours) would otherwise fail calls Redis never saw, or answered in time, and log a
+ * healthy store as an outage.
  */
 export class TimeoutQueue {
   readonly #timeoutMs: number;
   #queue: PendingCall[] = [];
   #head = 0;
+  /** The first call not sent yet: from here on, deadlines are Infinity. */
+  #unsent = 0;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(timeoutMs: number) {
     this.#timeoutMs = timeoutMs;
   }
 
-  /** Starts the clock for one call; `onTimeout` runs if it is not finished in time. */
+  /**
+   * Puts one call under the queue's watch; its clock starts at the next {@link sent}.
+   * `onTimeout` runs if it is not finished in time after that.
+   */
   start(onTimeout: (error: Error) => void): PendingCall {
-    const pending = new PendingCall(performance.now() + this.#timeoutMs, onTimeout);
+    const pending = new PendingCall(Infinity, onTimeout);
     this.#queue.push(pending);
-    if (this.#timer === undefined) this.#arm(this.#timeoutMs);
     return pending;
+  }
+
+  /** Every call started so far has been sent to Redis: their clocks start now. */
+  sent(): void {
+    const queue = this.#queue;
+    if (this.#unsent === queue.length) return;
+    const deadline = performance.now() + this.#timeoutMs;
+    for (let i = this.#unsent; i < queue.length; i++) {
+      const p = queue[i];
+      if (p !== undefined) p.deadline = deadline;
+    }
+    this.#unsent = queue.length;
+    if (this.#timer === undefined) this.#arm(this.#timeoutMs);
   }
 
   /**
@@ -58,6 +81,8 @@ export class TimeoutQueue {
               reject(timedOut());
             },
       );
+      // The caller made the call before handing over its promise: it is out already.
+      this.sent();
       promise.then(
         (value) => {
           if (pending.finish()) resolve(value);
@@ -99,11 +124,15 @@ export class TimeoutQueue {
     // Compact now and then, so settled entries do not pile up.
     if (head > 1024 && head * 2 > queue.length) {
       this.#queue = queue.slice(head);
+      this.#unsent = Math.max(0, this.#unsent - head);
       head = 0;
     }
     this.#head = head;
+    // The next deadline; none while the oldest pending call waits to be sent (sent() arms).
     const next = this.#queue[head];
-    if (next !== undefined) this.#arm(Math.max(1, next.deadline - now));
+    if (next !== undefined && next.deadline !== Infinity) {
+      this.#arm(Math.max(1, next.deadline - now));
+    }
   };
 
   #arm(delayMs: number): void {

@@ -93,17 +93,29 @@ describe.skipIf(!canStartRedis)('RedisStore faults (a private redis-server)', ()
     expect(logger.codes.filter((c) => c === 'rate_limit.store_recovered')).toHaveLength(2);
   });
 
-  it('this process stalled past timeoutMs while Redis answered: no timeout, no outage', async () => {
-    await until(async () => !(await allow.consume('s')).storeUnavailable, 'a healthy store');
-    const before = logger.codes.length;
-    const pending = Promise.all([allow.consume('s'), deny.consume('s'), allow.consume('t')]);
-    // A synchronous stall longer than timeoutMs (300 ms): Redis answers meanwhile, but its
-    // replies sit unread in the socket while the deadlines pass. Node then runs the due timer
-    // before it reads the socket; the answers must still win.
-    const stallUntil = performance.now() + 500;
-    while (performance.now() < stallUntil) {
-      // busy: what a long synchronous task or a CPU-starved process looks like from inside
+  /** A synchronous stall of this process: a long task, a full GC, a CPU starved by others. */
+  function stall(ms: number): void {
+    const until = performance.now() + ms;
+    while (performance.now() < until) {
+      // busy
     }
+  }
+
+  it.each([
+    ['before the batch was sent', false],
+    ['after it was sent, while Redis answered', true],
+  ])('this process stalled past timeoutMs %s: no timeout, no outage', async (_when, afterSend) => {
+    // Fresh keys per case: each limiter allows 3 per key.
+    const [s, t] = afterSend ? ['s2', 't2'] : ['s1', 't1'];
+    await until(async () => !(await allow.consume('probe')).storeUnavailable, 'a healthy store');
+    const before = logger.codes.length;
+    const pending = Promise.all([allow.consume(s), deny.consume(s), allow.consume(t)]);
+    // The turn's batch goes out in the check phase; this immediate runs right after it.
+    if (afterSend) await new Promise((r) => setImmediate(r));
+    // Longer than timeoutMs (300 ms). Before the send, Redis has not seen the calls yet;
+    // after it, Redis answers at once but the replies wait unread, and Node runs the due
+    // timer before it reads the socket. Either way Redis was in time.
+    stall(500);
     const results = await pending;
     for (const d of results) expect(d).toMatchObject({ allowed: true, storeUnavailable: false });
     expect(logger.codes.slice(before)).toEqual([]);
