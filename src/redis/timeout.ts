@@ -95,13 +95,10 @@ export class TimeoutQueue {
   }
 
   readonly #expire = (): void => {
-    // Judged in the check phase, after this loop turn's poll phase has read the sockets. When
-    // this process was stalled past a deadline (a long synchronous task, a full GC, a CPU
-    // starved by its neighbours), Node runs due timers before it reads the replies that
-    // arrived meanwhile: judged now, a call Redis answered in time would be failed, and a
-    // healthy store logged as an outage. Only a reply still missing after the read times out.
-    // Referenced: an unreferenced immediate does not wake a loop blocked in poll, so the
-    // judgement would wait for unrelated I/O (seconds, with a paused Redis).
+    // Node runs due timers before it reads the sockets: after a stall, replies that arrived
+    // in time are still unread here. Judged in the check phase, after the poll phase has
+    // read them. Referenced: an unreferenced immediate does not wake a loop blocked in poll,
+    // so the judgement would wait for unrelated I/O (seconds, with a paused Redis).
     setImmediate(this.#judge);
   };
 

@@ -6,6 +6,7 @@ import { RedisStore } from 'bulwark/redis';
 import { canStartRedis } from '../helpers/redis.js';
 import { startRedisServer } from '../helpers/redis-server.js';
 import type { RedisServer } from '../helpers/redis-server.js';
+import { stall } from '../helpers/stall.js';
 
 /** A pino-shaped logger (object first, then message) that records the event codes. */
 function recordingLogger() {
@@ -92,14 +93,6 @@ describe.skipIf(!canStartRedis)('RedisStore faults (a private redis-server)', ()
     }, 'recovery to be logged');
     expect(logger.codes.filter((c) => c === 'rate_limit.store_recovered')).toHaveLength(2);
   });
-
-  /** A synchronous stall of this process: a long task, a full GC, a CPU starved by others. */
-  function stall(ms: number): void {
-    const until = performance.now() + ms;
-    while (performance.now() < until) {
-      // busy
-    }
-  }
 
   it.each([
     ['before the batch was sent', false],

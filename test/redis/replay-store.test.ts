@@ -5,6 +5,7 @@ import { RedisReplayStore } from 'bulwark/redis';
 import { canStartRedis, noRedis, redisUrl } from '../helpers/redis.js';
 import { startRedisCluster, startRedisServer } from '../helpers/redis-server.js';
 import type { RedisCluster, RedisServer } from '../helpers/redis-server.js';
+import { stall } from '../helpers/stall.js';
 
 const PREFIX = `test:replay-store:${process.pid}:`;
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -61,10 +62,7 @@ describe.skipIf(noRedis)('RedisReplayStore on the shared server', () => {
     await store.ready();
     const claimed = store.claim(`stall-${String(Date.now())}`, 10_000);
     // Redis answers within a millisecond; the reply waits unread while this loop is busy.
-    const stallUntil = performance.now() + 300;
-    while (performance.now() < stallUntil) {
-      // a long synchronous task, or a process starved of CPU
-    }
+    stall(300);
     await expect(claimed).resolves.toBe(true);
   });
 
